@@ -1,0 +1,187 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Parsing;
+
+/// <summary>
+/// Reads a model class into a <see cref="NetworkSpec"/>. The only code that touches Roslyn symbols; shared
+/// by the generator and the analyzers. Never throws on half-typed code: whatever does not parse becomes a
+/// value (size 0, <see cref="LayerSpec.HasInvalidArguments"/>) that the rules report.
+/// </summary>
+internal static class ModelParser
+{
+    /// <summary>Builds the spec of <paramref name="type"/>, which carries <c>[RnnModel]</c>.</summary>
+    public static NetworkSpec Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var containers = new List<ContainingTypeSpec>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            containers.Insert(0, new ContainingTypeSpec(KeywordOf(outer), outer.Name, IsPartial(outer), outer.TypeParameters.Length > 0));
+        }
+
+        var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.RnnModelAttribute);
+        int inputSize = model is null ? 0 : NamedInt(model, "InputSize", 0, out _);
+
+        var layers = new List<LayerSpec>();
+        var declarations = new HashSet<SyntaxNode>();
+        foreach (var property in LayerProperties(type))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            layers.Add(ParseLayer(property));
+            foreach (var reference in property.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken).Parent is TypeDeclarationSyntax declaration)
+                {
+                    declarations.Add(declaration);
+                }
+            }
+        }
+
+        string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+        return new NetworkSpec(
+            ns,
+            type.Name,
+            new EquatableArray<ContainingTypeSpec>(containers),
+            IsPartial(type),
+            type.TypeParameters.Length > 0,
+            type.IsStatic,
+            inputSize,
+            declarations.Count,
+            new EquatableArray<LayerSpec>(layers));
+    }
+
+    /// <summary>
+    /// The properties of <paramref name="type"/> that carry an RnnGen layer attribute, in declaration order.
+    /// The analyzers use the same list to map a layer index back to source.
+    /// </summary>
+    public static IEnumerable<IPropertySymbol> LayerProperties(INamedTypeSymbol type) =>
+        type.GetMembers()
+            .OfType<IPropertySymbol>()
+            .Where(p => p.GetAttributes().Any(a => IsLayerOrModifier(a.AttributeClass?.ToDisplayString())));
+
+    /// <summary>The attribute on <paramref name="property"/> that declares its layer, if any.</summary>
+    public static AttributeData? LayerAttribute(IPropertySymbol property) =>
+        property.GetAttributes().FirstOrDefault(a => KindOf(a.AttributeClass?.ToDisplayString()) != LayerKind.Unknown);
+
+    private static LayerSpec ParseLayer(IPropertySymbol property)
+    {
+        var attributes = property.GetAttributes();
+        var layerAttributes = attributes.Where(a => KindOf(a.AttributeClass?.ToDisplayString()) != LayerKind.Unknown).ToList();
+        var kind = LayerKind.Unknown;
+        int size = 0, activation = 0;
+        bool returnSequences = true, invalid = false;
+        if (layerAttributes.Count > 0)
+        {
+            var attribute = layerAttributes[0];
+            kind = KindOf(attribute.AttributeClass!.ToDisplayString());
+            size = ConstructorInt(attribute, 0, out invalid);
+            activation = NamedInt(attribute, "Activation", 0, out bool badActivation);
+            returnSequences = NamedBool(attribute, "ReturnSequences", true, out bool badSequences);
+            invalid |= badActivation | badSequences;
+        }
+
+        bool softmax = attributes.Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.SoftmaxAttribute);
+        var definition = property.PartialImplementationPart is not null || property.IsPartialDefinition;
+        return new LayerSpec(
+            property.Name,
+            kind,
+            layerAttributes.Count,
+            property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            AccessibilityText(property),
+            definition && property.SetMethod is null && property.GetMethod is not null,
+            property.IsStatic,
+            size,
+            activation,
+            returnSequences,
+            softmax,
+            invalid);
+    }
+
+    private static bool IsLayerOrModifier(string? name) => KindOf(name) != LayerKind.Unknown || name == KnownNames.SoftmaxAttribute;
+
+    private static LayerKind KindOf(string? attributeName) => attributeName switch
+    {
+        KnownNames.SimpleRnnAttribute => LayerKind.SimpleRnn,
+        KnownNames.DenseAttribute => LayerKind.Dense,
+        _ => LayerKind.Unknown,
+    };
+
+    private static int ConstructorInt(AttributeData attribute, int index, out bool invalid)
+    {
+        invalid = attribute.ConstructorArguments.Length <= index
+            || attribute.ConstructorArguments[index].Kind == TypedConstantKind.Error
+            || attribute.ConstructorArguments[index].Value is not int;
+        return invalid ? 0 : (int)attribute.ConstructorArguments[index].Value!;
+    }
+
+    private static int NamedInt(AttributeData attribute, string name, int fallback, out bool invalid)
+    {
+        invalid = false;
+        foreach (var pair in attribute.NamedArguments)
+        {
+            if (pair.Key == name)
+            {
+                if (pair.Value.Kind != TypedConstantKind.Error && pair.Value.Value is int value)
+                {
+                    return value;
+                }
+
+                invalid = true;
+            }
+        }
+
+        return fallback;
+    }
+
+    private static bool NamedBool(AttributeData attribute, string name, bool fallback, out bool invalid)
+    {
+        invalid = false;
+        foreach (var pair in attribute.NamedArguments)
+        {
+            if (pair.Key == name)
+            {
+                if (pair.Value.Kind != TypedConstantKind.Error && pair.Value.Value is bool value)
+                {
+                    return value;
+                }
+
+                invalid = true;
+            }
+        }
+
+        return fallback;
+    }
+
+    private static bool IsPartial(INamedTypeSymbol type) =>
+        type.DeclaringSyntaxReferences.Length > 0
+        && type.DeclaringSyntaxReferences.All(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(m => m.ValueText == "partial"));
+
+    private static string KeywordOf(INamedTypeSymbol type) => type switch
+    {
+        { IsRecord: true, IsValueType: true } => "record struct",
+        { IsRecord: true } => "record",
+        { TypeKind: TypeKind.Struct } => "struct",
+        { TypeKind: TypeKind.Interface } => "interface",
+        _ => "class",
+    };
+
+    /// <summary>The accessibility keywords exactly as written, since a partial implementation must repeat them.</summary>
+    private static string AccessibilityText(IPropertySymbol property)
+    {
+        foreach (var reference in property.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is PropertyDeclarationSyntax syntax)
+            {
+                return string.Join(" ", syntax.Modifiers
+                    .Select(m => m.ValueText)
+                    .Where(m => m is "public" or "internal" or "protected" or "private"));
+            }
+        }
+
+        return string.Empty;
+    }
+}

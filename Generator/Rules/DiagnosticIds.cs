@@ -1,0 +1,18 @@
+namespace RnnGen.Generator.Rules;
+
+/// <summary>Diagnostic IDs, shared by the rules, the analyzers' descriptor table and the code fixes.</summary>
+internal static class DiagnosticIds
+{
+    public const string ModelNotPartial = "RNN0001";
+    public const string UnsupportedModelType = "RNN0002";
+    public const string NoLayers = "RNN0003";
+    public const string InputSizeMissing = "RNN0004";
+    public const string SizeOutOfRange = "RNN0005";
+    public const string InvalidArgument = "RNN0006";
+    public const string LayerPropertyShape = "RNN0007";
+    public const string SeveralLayerAttributes = "RNN0008";
+    public const string SoftmaxNotOnOutput = "RNN0009";
+    public const string LayersSplitAcrossDeclarations = "RNN0010";
+    public const string RecurrentLayerNeedsSequence = "RNN0011";
+    public const string LargeModel = "RNN0012";
+}

@@ -1,0 +1,155 @@
+using System.Collections.Generic;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Rules;
+
+/// <summary>Where a violation points: the model class, or one layer (by index in declaration order).</summary>
+internal enum ViolationTarget
+{
+    ModelClass,
+    LayerAttribute,
+    LayerProperty,
+}
+
+/// <summary>One broken rule, as plain data; the analyzers turn it into a diagnostic at the right place.</summary>
+/// <param name="Id">A <see cref="DiagnosticIds"/> constant.</param>
+/// <param name="Target">What the diagnostic points at.</param>
+/// <param name="LayerIndex">The layer, for layer targets; -1 otherwise.</param>
+/// <param name="Arguments">Message arguments, in the order of the descriptor's format.</param>
+internal sealed record Violation(string Id, ViolationTarget Target, int LayerIndex, EquatableArray<string> Arguments)
+{
+    /// <summary>Whether the rule is a warning rather than an error.</summary>
+    public bool IsWarning => Id == DiagnosticIds.LargeModel;
+}
+
+/// <summary>
+/// The shape and model rules, in one place: the analyzers report what they find, and the generator
+/// emits nothing for a model with any error, so an invalid model never turns into broken code.
+/// </summary>
+internal static class ModelRules
+{
+    /// <summary>Every rule <paramref name="spec"/> breaks, in source order.</summary>
+    public static List<Violation> Check(NetworkSpec spec)
+    {
+        var found = new List<Violation>();
+        void Model(string id, params string[] args) => found.Add(new Violation(id, ViolationTarget.ModelClass, -1, new EquatableArray<string>(args)));
+        void Layer(string id, ViolationTarget target, int index, params string[] args) => found.Add(new Violation(id, target, index, new EquatableArray<string>(args)));
+
+        if (!spec.IsPartial)
+        {
+            Model(DiagnosticIds.ModelNotPartial, spec.ClassName);
+        }
+
+        if (spec.IsGeneric || spec.IsStatic)
+        {
+            Model(DiagnosticIds.UnsupportedModelType, spec.ClassName, spec.IsGeneric ? "a generic class" : "a static class");
+        }
+
+        foreach (var container in spec.Containers)
+        {
+            if (container.IsGeneric || !container.IsPartial || container.Keyword == "interface")
+            {
+                Model(DiagnosticIds.UnsupportedModelType, spec.ClassName, container.IsGeneric ? $"nested in the generic type '{container.Name}'" : $"nested in '{container.Name}', which is not a partial class or struct");
+            }
+        }
+
+        if (spec.Layers.Count == 0)
+        {
+            Model(DiagnosticIds.NoLayers, spec.ClassName);
+            return found;
+        }
+
+        if (spec.LayerDeclarationCount > 1)
+        {
+            Model(DiagnosticIds.LayersSplitAcrossDeclarations, spec.ClassName, spec.LayerDeclarationCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (spec.InputSize <= 0 || spec.InputSize > ShapeLimits.MaxInputSize)
+        {
+            Model(DiagnosticIds.InputSizeMissing, spec.ClassName, spec.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), ShapeLimits.MaxInputSize.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        bool sequence = true;
+        long parameters = 0;
+        int inputSize = spec.InputSize;
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            var layer = spec.Layers[i];
+            if (layer.LayerAttributeCount > 1)
+            {
+                Layer(DiagnosticIds.SeveralLayerAttributes, ViolationTarget.LayerProperty, i, layer.Name);
+            }
+
+            if (layer.Kind == LayerKind.Unknown)
+            {
+                // Only [Softmax] (or another modifier) without a layer attribute.
+                Layer(DiagnosticIds.SoftmaxNotOnOutput, ViolationTarget.LayerProperty, i, layer.Name);
+                continue;
+            }
+
+            string expectedType = KnownNames.LayerTypeOf(layer.Kind);
+            if (layer.PropertyType != expectedType || !layer.IsPartialDefinition || layer.IsStatic)
+            {
+                Layer(DiagnosticIds.LayerPropertyShape, ViolationTarget.LayerProperty, i, layer.Name, expectedType.Replace("global::", string.Empty));
+            }
+
+            if (layer.HasInvalidArguments)
+            {
+                Layer(DiagnosticIds.InvalidArgument, ViolationTarget.LayerAttribute, i, layer.Name);
+            }
+            else
+            {
+                int max = layer.IsRecurrent ? ShapeLimits.MaxHidden : ShapeLimits.MaxUnits;
+                if (layer.Size <= 0 || layer.Size > max)
+                {
+                    Layer(DiagnosticIds.SizeOutOfRange, ViolationTarget.LayerAttribute, i, layer.Name, layer.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), max.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            if (layer.Softmax && (layer.Kind != LayerKind.Dense || i != spec.Layers.Count - 1))
+            {
+                Layer(DiagnosticIds.SoftmaxNotOnOutput, ViolationTarget.LayerProperty, i, layer.Name);
+            }
+
+            if (layer.IsRecurrent && !sequence)
+            {
+                Layer(DiagnosticIds.RecurrentLayerNeedsSequence, ViolationTarget.LayerAttribute, i, layer.Name, spec.Layers[i - 1].Name);
+            }
+
+            int outputSize = layer.Size > 0 ? layer.Size : 0;
+            parameters += layer.Kind switch
+            {
+                LayerKind.SimpleRnn => (long)outputSize * ((long)inputSize + outputSize + 2),
+                LayerKind.Dense => (long)outputSize * ((long)inputSize + 1),
+                _ => 0,
+            };
+            if (layer.IsRecurrent)
+            {
+                sequence = layer.ReturnSequences;
+            }
+
+            inputSize = outputSize;
+        }
+
+        if (parameters > ShapeLimits.LargeParameterCount)
+        {
+            Model(DiagnosticIds.LargeModel, spec.ClassName, parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), (parameters * 4 / (1024 * 1024)).ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return found;
+    }
+
+    /// <summary>Whether <paramref name="spec"/> breaks no error rule, so code can be generated for it.</summary>
+    public static bool CanGenerate(NetworkSpec spec)
+    {
+        foreach (var violation in Check(spec))
+        {
+            if (!violation.IsWarning)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,17 @@
+namespace RnnGen.Generator.Rules;
+
+/// <summary>Largest sizes the rules accept. Past these a model is almost certainly a typo.</summary>
+internal static class ShapeLimits
+{
+    /// <summary>Largest hidden size of a recurrent layer.</summary>
+    public const int MaxHidden = 16_384;
+
+    /// <summary>Largest number of outputs of a dense layer (a vocabulary, for language models).</summary>
+    public const int MaxUnits = 1_048_576;
+
+    /// <summary>Largest number of input features per step.</summary>
+    public const int MaxInputSize = 1_048_576;
+
+    /// <summary>Parameter count above which the model gets a warning (400 MB of float32).</summary>
+    public const long LargeParameterCount = 100_000_000;
+}

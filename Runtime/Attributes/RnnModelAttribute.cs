@@ -1,0 +1,32 @@
+using System;
+
+namespace RnnGen;
+
+/// <summary>
+/// Marks a <c>partial</c> class as a recurrent network. Its layers are the properties that carry a
+/// layer attribute (<see cref="SimpleRnnAttribute"/>, <see cref="DenseAttribute"/>, ...), applied in
+/// declaration order. The source generator emits the forward pass, backpropagation through time, a
+/// workspace and a trainer for exactly that network.
+/// </summary>
+/// <example>
+/// <code>
+/// [RnnModel(InputSize = 8)]
+/// public partial class Tagger
+/// {
+///     [SimpleRnn(hidden: 32)]
+///     public partial SimpleRnnLayer Encoder { get; }
+///
+///     [Dense(5), Softmax]
+///     public partial DenseLayer Output { get; }
+/// }
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class RnnModelAttribute : Attribute
+{
+    /// <summary>
+    /// Number of input features per time step: the model reads inputs laid out as <c>[T, B, InputSize]</c>.
+    /// Required unless the first layer reads token ids.
+    /// </summary>
+    public int InputSize { get; set; }
+}

@@ -1,0 +1,49 @@
+using System;
+using System.ComponentModel;
+
+namespace RnnGen;
+
+/// <summary>
+/// A view of one layer's parameters inside a generated model's parameter arena. Layers own no memory:
+/// the spans they return alias the model's arena, so writing to them changes the model.
+/// </summary>
+public abstract class Layer
+{
+    private readonly float[] _arena;
+
+    /// <summary>Creates a view of <paramref name="count"/> parameters at <paramref name="offset"/>.</summary>
+    /// <param name="name">The layer's name (the property name in the model class).</param>
+    /// <param name="arena">The model's parameter arena.</param>
+    /// <param name="offset">Offset of the layer's first parameter.</param>
+    /// <param name="count">Number of parameters of the layer.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected Layer(string name, float[] arena, int offset, int count)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(arena);
+        if (offset < 0 || count < 0 || offset + count > arena.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), $"Layer '{name}' needs parameters [{offset}, {offset + count}) but the arena holds {arena.Length}.");
+        }
+
+        Name = name;
+        _arena = arena;
+        Offset = offset;
+        ParameterCount = count;
+    }
+
+    /// <summary>The layer's name, as declared in the model class.</summary>
+    public string Name { get; }
+
+    /// <summary>Offset of the layer's first parameter in the model's parameter arena.</summary>
+    public int Offset { get; }
+
+    /// <summary>Number of trainable parameters of the layer.</summary>
+    public int ParameterCount { get; }
+
+    /// <summary>All parameters of the layer, in arena order.</summary>
+    public Span<float> Parameters => _arena.AsSpan(Offset, ParameterCount);
+
+    /// <summary>A slice of the layer's parameters, <paramref name="start"/> relative to the layer.</summary>
+    protected Span<float> Slice(int start, int length) => _arena.AsSpan(Offset + start, length);
+}

@@ -1,0 +1,38 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+
+namespace RnnGen.Training;
+
+/// <summary>Argument checks used by generated code; each failure names the expected size.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ShapeCheck
+{
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Length(int actual, int expected, string parameter, string shape)
+    {
+        if (actual != expected)
+        {
+            ThrowLength(actual, expected, parameter, shape);
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <c>1 ≤ value ≤ max</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Range(int value, int max, string parameter, string what)
+    {
+        if (value < 1 || value > max)
+        {
+            ThrowRange(value, max, parameter, what);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLength(int actual, int expected, string parameter, string shape) =>
+        throw new ArgumentException($"Expected {expected} elements ({shape}) but the span has {actual}.", parameter);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowRange(int value, int max, string parameter, string what) =>
+        throw new ArgumentOutOfRangeException(parameter, value, $"{what} must be between 1 and {max} (the workspace's maximum).");
+}
