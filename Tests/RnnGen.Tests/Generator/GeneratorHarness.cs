@@ -103,11 +103,20 @@ internal sealed record GeneratorRun(
             ? steps.SelectMany(step => step.Outputs).ToList()
             : Array.Empty<(object, IncrementalStepRunReason)>();
 
-    /// <summary>The outputs of the step that adds generated sources.</summary>
-    public IReadOnlyList<(object Value, IncrementalStepRunReason Reason)> SourceOutputs =>
+    /// <summary>
+    /// The runs of the step that adds generated sources: the value it was given (a plan) and why its output
+    /// was (or was not) produced again.
+    /// </summary>
+    public IReadOnlyList<(object Input, IncrementalStepRunReason Reason)> SourceOutputs =>
         Generator.TrackedOutputSteps.TryGetValue(WellKnownGeneratorOutputs.SourceOutput, out var steps)
-            ? steps.SelectMany(step => step.Outputs).ToList()
+            ? steps.SelectMany(step => step.Outputs.Select(output => (InputOf(step), output.Reason))).ToList()
             : Array.Empty<(object, IncrementalStepRunReason)>();
+
+    private static object InputOf(IncrementalGeneratorRunStep step)
+    {
+        var (source, index) = step.Inputs.Single();
+        return source.Outputs[index].Value;
+    }
 
     /// <summary>Emits <see cref="Output"/> to memory and returns all its diagnostics of at least warning severity.</summary>
     public IReadOnlyList<Diagnostic> OutputWarningsAndErrors()
