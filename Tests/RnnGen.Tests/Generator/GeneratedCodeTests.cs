@@ -1,5 +1,7 @@
 using System.IO;
 using System.Linq;
+using Microsoft.CodeAnalysis;
+using RnnGen.Generator.Model;
 using Xunit;
 
 namespace RnnGen.Tests.Generator;
@@ -45,9 +47,32 @@ public sealed class GeneratedCodeTests
         // proves the generated code was part of it.
         foreach (var model in SnapshotModels.All)
         {
-            var errors = GeneratorHarness.Compile(model.Source).GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+            var errors = GeneratorHarness.Compile(model.Source).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error);
             Assert.Contains(errors, d => d.Id == "CS9248");
         }
+    }
+
+    [Fact]
+    public void Every_member_generated_for_all_models_is_a_name_the_rules_reserve()
+    {
+        // A layer named like one of these members would clash with it; the rules reject such names
+        // (RNN0013) from a list that has to keep up with the emitter. Layer-specific members are
+        // named after their layer and cannot clash.
+        var run = GeneratorHarness.Run(SnapshotModels.Named("ElmanTanhTaggerSoftmax").Source);
+        var model = run.Output.GetTypeByMetadataName("Samples.ElmanTanhTaggerSoftmax");
+        Assert.NotNull(model);
+        var generatedTree = run.Output.SyntaxTrees.Last();
+        string[] layers = { "Rnn", "Head" };
+
+        var shared = model.GetMembers()
+            .Where(m => m.CanBeReferencedByName && m.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == generatedTree))
+            .Where(m => !layers.Any(l => m.Name == l || m.Name.StartsWith(l + "_", System.StringComparison.Ordinal) || m.Name == "_" + l + "Layer"))
+            .ToList();
+
+        Assert.NotEmpty(shared);
+        Assert.All(shared, m => Assert.True(
+            m is INamedTypeSymbol ? KnownNames.IsGeneratedTypeName(m.Name) : KnownNames.IsGeneratedMemberName(m.Name),
+            $"'{m.Name}' is generated in every model but not reserved in KnownNames."));
     }
 
     [Fact]
