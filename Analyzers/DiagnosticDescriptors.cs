@@ -78,10 +78,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpBase + DiagnosticIds.LargeModel + ".md");
 
+    public static readonly DiagnosticDescriptor ParameterArenaTooLarge = Error(
+        DiagnosticIds.ParameterArenaTooLarge,
+        "Model has more parameters than one arena can hold",
+        "Model '{0}' has {1} parameters, more than the {2} one parameter array can hold; reduce the hidden sizes, the input size or the number of layers");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         ModelNotPartial, UnsupportedModelType, NoLayers, InputSizeMissing, SizeOutOfRange, InvalidArgument,
         LayerPropertyShape, SeveralLayerAttributes, SoftmaxNotOnOutput, LayersSplitAcrossDeclarations,
-        RecurrentLayerNeedsSequence, LargeModel);
+        RecurrentLayerNeedsSequence, LargeModel, ParameterArenaTooLarge);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new();
 

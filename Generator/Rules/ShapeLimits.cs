@@ -12,6 +12,9 @@ internal static class ShapeLimits
     /// <summary>Largest number of input features per step.</summary>
     public const int MaxInputSize = 1_048_576;
 
+    /// <summary>Most parameters one arena can hold: <c>Array.MaxLength</c>, the longest <c>float[]</c> .NET allocates.</summary>
+    public const long MaxParameterCount = 0x7FFFFFC7;
+
     /// <summary>Parameter count above which the model gets a warning (400 MB of float32).</summary>
     public const long LargeParameterCount = 100_000_000;
 }
