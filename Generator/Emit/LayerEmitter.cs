@@ -26,6 +26,7 @@ internal abstract class LayerEmitter
         LayerKind.SimpleRnn => SimpleRnnEmitter.Instance,
         LayerKind.Dense => DenseEmitter.Instance,
         LayerKind.Lstm => LstmEmitter.Instance,
+        LayerKind.Gru => GruEmitter.Instance,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No emitter for this layer kind."),
     };
 
