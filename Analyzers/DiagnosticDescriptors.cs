@@ -41,8 +41,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidArgument = Error(
         DiagnosticIds.InvalidArgument,
-        "Layer attribute argument is missing or not a constant",
-        "An argument of layer '{0}' is missing or is not a compile-time constant; RnnGen needs constant sizes and options");
+        "Layer attribute argument is missing, not a constant or not a defined value",
+        "An argument of layer '{0}' is missing, is not a compile-time constant or is not a defined enum value; RnnGen needs constant sizes and options it knows");
 
     public static readonly DiagnosticDescriptor LayerPropertyShape = Error(
         DiagnosticIds.LayerPropertyShape,
@@ -78,15 +78,20 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpBase + DiagnosticIds.LargeModel + ".md");
 
-    public static readonly DiagnosticDescriptor ParameterArenaTooLarge = Error(
-        DiagnosticIds.ParameterArenaTooLarge,
-        "Model has more parameters than one arena can hold",
-        "Model '{0}' has {1} parameters, more than the {2} one parameter array can hold; reduce the hidden sizes, the input size or the number of layers");
+    public static readonly DiagnosticDescriptor GeneratedNameClash = Error(
+        DiagnosticIds.GeneratedNameClash,
+        "Name clashes with generated code",
+        "The name '{0}' is taken by a member RnnGen generates in every model; rename it");
+
+    public static readonly DiagnosticDescriptor ModelTooLarge = Error(
+        DiagnosticIds.ModelTooLarge,
+        "Model has more parameters than an array can hold",
+        "Model '{0}' has {1} parameters, more than the {2} one parameter array can hold; reduce the layer sizes");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         ModelNotPartial, UnsupportedModelType, NoLayers, InputSizeMissing, SizeOutOfRange, InvalidArgument,
         LayerPropertyShape, SeveralLayerAttributes, SoftmaxNotOnOutput, LayersSplitAcrossDeclarations,
-        RecurrentLayerNeedsSequence, LargeModel, ParameterArenaTooLarge);
+        RecurrentLayerNeedsSequence, LargeModel, GeneratedNameClash, ModelTooLarge);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new();
 

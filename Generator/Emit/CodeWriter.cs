@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace RnnGen.Generator.Emit;
 
@@ -46,6 +47,9 @@ internal sealed class CodeWriter
 
     /// <summary>A float literal that round-trips: <c>0.25f</c>.</summary>
     public static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
+
+    /// <summary>An identifier as C# source must spell it: <c>@event</c> for a name that is a keyword.</summary>
+    public static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
     /// <summary>A C# string literal.</summary>
     public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";

@@ -42,18 +42,18 @@ internal static class ModelEmitter
         w.Blank();
         if (spec.Namespace is not null)
         {
-            w.Raw("namespace " + spec.Namespace);
+            w.Raw("namespace " + string.Join(".", spec.Namespace.Split('.').Select(CodeWriter.Identifier)));
             w.Open();
         }
 
         foreach (var container in spec.Containers)
         {
-            w.Raw($"partial {container.Keyword} {container.Name}");
+            w.Raw($"partial {container.Keyword} {CodeWriter.Identifier(container.Name)}");
             w.Open();
         }
 
         EmitSummary(w, plan);
-        w.Raw($"partial class {spec.ClassName}");
+        w.Raw($"partial class {CodeWriter.Identifier(spec.ClassName)}");
         w.Open();
         EmitConstants(w, plan);
         EmitParameters(w, plan);
@@ -157,7 +157,7 @@ internal static class ModelEmitter
             string access = layer.Spec.Accessibility.Length > 0 ? layer.Spec.Accessibility + " " : string.Empty;
             w.Line($"private {type}? _{layer.Name}Layer;");
             w.Blank();
-            w.Line($"{access}partial {type} {layer.Name}");
+            w.Line($"{access}partial {type} {CodeWriter.Identifier(layer.Name)}");
             w.Open();
             w.Line($"get => _{layer.Name}Layer ??= new {type}({CodeWriter.Quote(layer.Name)}, _parameters, {layer.Tensors[0].OffsetConstant}, {args});");
             w.Close();
@@ -309,7 +309,7 @@ internal static class ModelEmitter
         var buffers = plan.Layers.SelectMany(l => LayerEmitter.For(l.Spec.Kind).Buffers(l)).ToList();
         buffers.Insert(0, new WorkspaceBuffer("Input", $"maxSteps * maxBatch * {plan.InputSize}", $"x [T, B, {plan.InputSize}]: the input of the last forward pass", true));
         w.Raw("/// <summary>");
-        w.Line($"/// Preallocated memory for running <see cref=\"{spec.ClassName}\"/> on up to <see cref=\"MaxBatch\"/> sequences of up to");
+        w.Line($"/// Preallocated memory for running <see cref=\"{CodeWriter.Identifier(spec.ClassName)}\"/> on up to <see cref=\"MaxBatch\"/> sequences of up to");
         w.Raw("/// <see cref=\"MaxSteps\"/> steps: activations of every layer, recurrent states and, for training, the gradient");
         w.Raw("/// arena. Allocated once; nothing is allocated per call. Not thread-safe: use one per thread.");
         w.Raw("/// </summary>");
@@ -449,7 +449,7 @@ internal static class ModelEmitter
         string lossName = softmax ? "mean softmax cross-entropy" : "mean squared error";
 
         w.Raw("/// <summary>");
-        w.Line($"/// Trains a <see cref=\"{spec.ClassName}\"/>: forward, {lossName}, backpropagation through time and an optimizer");
+        w.Line($"/// Trains a <see cref=\"{CodeWriter.Identifier(spec.ClassName)}\"/>: forward, {lossName}, backpropagation through time and an optimizer");
         w.Raw("/// step per batch, in a preallocated workspace. Allocates nothing per step.");
         w.Raw("/// </summary>");
         w.Raw("public sealed class Trainer");
@@ -459,7 +459,7 @@ internal static class ModelEmitter
         w.Raw("/// <param name=\"optimizer\">Applies the gradients, for example <c>new Sgd(learningRate: 1, clipNorm: 5)</c>.</param>");
         w.Raw("/// <param name=\"maxBatch\">Largest batch.</param>");
         w.Raw("/// <param name=\"maxSteps\">Largest number of steps per sequence.</param>");
-        w.Line($"public Trainer({spec.ClassName} model, Optimizer optimizer, int maxBatch, int maxSteps)");
+        w.Line($"public Trainer({CodeWriter.Identifier(spec.ClassName)} model, Optimizer optimizer, int maxBatch, int maxSteps)");
         w.Open();
         w.Raw("ArgumentNullException.ThrowIfNull(model);");
         w.Raw("ArgumentNullException.ThrowIfNull(optimizer);");
@@ -469,7 +469,7 @@ internal static class ModelEmitter
         w.Close();
         w.Blank();
         w.Raw("/// <summary>The model being trained.</summary>");
-        w.Line($"public {spec.ClassName} Model {{ get; }}");
+        w.Line($"public {CodeWriter.Identifier(spec.ClassName)} Model {{ get; }}");
         w.Blank();
         w.Raw("/// <summary>The optimizer; its settings (such as the learning rate) may change between steps.</summary>");
         w.Raw("public Optimizer Optimizer { get; }");

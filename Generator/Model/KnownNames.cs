@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace RnnGen.Generator.Model;
 
 /// <summary>Metadata names of the runtime types the parser and the emitter refer to.</summary>
@@ -14,6 +17,36 @@ internal static class KnownNames
     public const string DenseLayer = "global::RnnGen.DenseLayer";
     public const string LstmLayer = "global::RnnGen.LstmLayer";
     public const string GruLayer = "global::RnnGen.GruLayer";
+
+    /// <summary>
+    /// Members the emitter adds to every model class; a layer property of the same name would clash with one.
+    /// Keep in step with <c>ModelEmitter</c>.
+    /// </summary>
+    private static readonly HashSet<string> GeneratedMembers = new(StringComparer.Ordinal)
+    {
+        "InputSize", "OutputSize", "OutputIsSequence", "ParameterCount", "ParameterTensors", "Parameters",
+        "Initialize", "InitialParameters", "InitializeArena", "Forward", "CheckForward", "RunForward",
+        "Backward", "RunBackward", "Workspace", "Trainer", "_parameters",
+    };
+
+    /// <summary>Whether a layer named <paramref name="name"/> would clash with a generated member.</summary>
+    public static bool IsGeneratedMemberName(string name) => GeneratedMembers.Contains(name);
+
+    /// <summary>Whether a model class named <paramref name="name"/> would clash with a type generated inside it.</summary>
+    public static bool IsGeneratedTypeName(string name) => name is "Workspace" or "Trainer";
+
+    /// <summary>
+    /// How many values the activation enum of <paramref name="kind"/> defines: <c>RnnActivation</c> has tanh and relu,
+    /// <c>DenseActivation</c> linear, tanh, relu and sigmoid. The emitters handle exactly these. LSTM and GRU have
+    /// fixed nonlinearities (σ for gates, tanh for candidates) and no activation option: their one value is 0.
+    /// </summary>
+    public static int ActivationCountOf(LayerKind kind) => kind switch
+    {
+        LayerKind.SimpleRnn => 2,
+        LayerKind.Dense => 4,
+        LayerKind.Lstm or LayerKind.Gru => 1,
+        _ => 0,
+    };
 
     /// <summary>The property type a layer of <paramref name="kind"/> must have.</summary>
     public static string LayerTypeOf(LayerKind kind) => kind switch

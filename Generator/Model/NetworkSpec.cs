@@ -37,7 +37,8 @@ internal sealed record ContainingTypeSpec(string Keyword, string Name, bool IsPa
 /// <param name="LayerAttributeCount">Number of layer attributes on the property (exactly one is valid).</param>
 /// <param name="PropertyType">Fully qualified type of the property, for example <c>global::RnnGen.DenseLayer</c>.</param>
 /// <param name="Accessibility">Accessibility keywords of the property, repeated on its implementation.</param>
-/// <param name="IsPartialDefinition">Whether the property is a <c>partial</c> declaration without a body.</param>
+/// <param name="IsPartialDefinition">Whether the property is a plain <c>partial</c> declaration without a body: get-only,
+/// returned by value, and without <c>virtual</c>, <c>override</c>, <c>sealed</c>, <c>new</c>, <c>abstract</c> or <c>extern</c>.</param>
 /// <param name="IsStatic">Whether the property is static (not allowed).</param>
 /// <param name="Size">Hidden units (recurrent layers) or outputs (dense).</param>
 /// <param name="Activation">The activation enum value of the layer attribute.</param>

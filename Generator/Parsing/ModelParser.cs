@@ -100,13 +100,15 @@ internal static class ModelParser
 
         bool softmax = attributes.Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.SoftmaxAttribute);
         var definition = property.PartialImplementationPart is not null || property.IsPartialDefinition;
+        // The generated implementation is a plain get-only property; any other form would not match it.
+        bool plainForm = property.RefKind == RefKind.None && !HasInheritanceModifier(property);
         return new LayerSpec(
             property.Name,
             kind,
             layerAttributes.Count,
             property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             AccessibilityText(property),
-            definition && property.SetMethod is null && property.GetMethod is not null,
+            definition && plainForm && property.SetMethod is null && property.GetMethod is not null,
             property.IsStatic,
             size,
             activation,
@@ -189,6 +191,14 @@ internal static class ModelParser
         { TypeKind: TypeKind.Interface } => "interface",
         _ => "class",
     };
+
+    /// <summary>
+    /// Whether the property is written <c>virtual</c>, <c>override</c>, <c>sealed</c>, <c>new</c>, <c>abstract</c> or
+    /// <c>extern</c>: modifiers that both halves of a partial property must repeat.
+    /// </summary>
+    private static bool HasInheritanceModifier(IPropertySymbol property) =>
+        property.IsVirtual || property.IsOverride || property.IsSealed || property.IsAbstract || property.IsExtern
+        || property.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is PropertyDeclarationSyntax syntax && syntax.Modifiers.Any(m => m.ValueText == "new"));
 
     /// <summary>The accessibility keywords exactly as written, since a partial implementation must repeat them.</summary>
     private static string AccessibilityText(IPropertySymbol property)

@@ -15,5 +15,6 @@ internal static class DiagnosticIds
     public const string LayersSplitAcrossDeclarations = "RNN0010";
     public const string RecurrentLayerNeedsSequence = "RNN0011";
     public const string LargeModel = "RNN0012";
-    public const string ParameterArenaTooLarge = "RNN0013";
+    public const string GeneratedNameClash = "RNN0013";
+    public const string ModelTooLarge = "RNN0014";
 }

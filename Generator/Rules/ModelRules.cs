@@ -40,6 +40,11 @@ internal static class ModelRules
             Model(DiagnosticIds.ModelNotPartial, spec.ClassName);
         }
 
+        if (KnownNames.IsGeneratedTypeName(spec.ClassName))
+        {
+            Model(DiagnosticIds.GeneratedNameClash, spec.ClassName);
+        }
+
         if (spec.IsGeneric || spec.IsStatic)
         {
             Model(DiagnosticIds.UnsupportedModelType, spec.ClassName, spec.IsGeneric ? "a generic class" : "a static class");
@@ -87,13 +92,19 @@ internal static class ModelRules
                 continue;
             }
 
+            if (KnownNames.IsGeneratedMemberName(layer.Name))
+            {
+                Layer(DiagnosticIds.GeneratedNameClash, ViolationTarget.LayerProperty, i, layer.Name);
+            }
+
             string expectedType = KnownNames.LayerTypeOf(layer.Kind);
             if (layer.PropertyType != expectedType || !layer.IsPartialDefinition || layer.IsStatic)
             {
                 Layer(DiagnosticIds.LayerPropertyShape, ViolationTarget.LayerProperty, i, layer.Name, expectedType.Replace("global::", string.Empty));
             }
 
-            if (layer.HasInvalidArguments)
+            // An activation outside its enum, such as (RnnActivation)7, is as unusable as a missing one.
+            if (layer.HasInvalidArguments || layer.Activation < 0 || layer.Activation >= KnownNames.ActivationCountOf(layer.Kind))
             {
                 Layer(DiagnosticIds.InvalidArgument, ViolationTarget.LayerAttribute, i, layer.Name);
             }
@@ -128,7 +139,7 @@ internal static class ModelRules
 
         if (parameters > ShapeLimits.MaxParameterCount)
         {
-            Model(DiagnosticIds.ParameterArenaTooLarge, spec.ClassName, parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), ShapeLimits.MaxParameterCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+            Model(DiagnosticIds.ModelTooLarge, spec.ClassName, parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), ShapeLimits.MaxParameterCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         }
         else if (parameters > ShapeLimits.LargeParameterCount)
         {
@@ -162,9 +173,35 @@ internal static class ModelRules
         }
     }
 
-    /// <summary>Whether <paramref name="spec"/> breaks no error rule, so code can be generated for it.</summary>
+    /// <summary>
+    /// Whether <paramref name="spec"/> breaks no error rule, so code can be generated for it. A class or
+    /// layer without a name, or two layers of one name, are compile errors already; generating code for
+    /// them would only repeat those errors in the generated file.
+    /// </summary>
     public static bool CanGenerate(NetworkSpec spec)
     {
+        var names = new HashSet<string>();
+        if (spec.ClassName.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var container in spec.Containers)
+        {
+            if (container.Name.Length == 0)
+            {
+                return false;
+            }
+        }
+
+        foreach (var layer in spec.Layers)
+        {
+            if (layer.Name.Length == 0 || !names.Add(layer.Name))
+            {
+                return false;
+            }
+        }
+
         foreach (var violation in Check(spec))
         {
             if (!violation.IsWarning)

@@ -12,7 +12,10 @@ internal static class ShapeLimits
     /// <summary>Largest number of input features per step.</summary>
     public const int MaxInputSize = 1_048_576;
 
-    /// <summary>Most parameters one arena can hold: <c>Array.MaxLength</c>, the longest <c>float[]</c> .NET allocates.</summary>
+    /// <summary>
+    /// Largest parameter count: the parameter arena is one <c>float[]</c>, and no .NET array is longer
+    /// (<c>Array.MaxLength</c>). Arena offsets are <c>int</c> constants, so this also keeps them from overflowing.
+    /// </summary>
     public const long MaxParameterCount = 0x7FFFFFC7;
 
     /// <summary>Parameter count above which the model gets a warning (400 MB of float32).</summary>

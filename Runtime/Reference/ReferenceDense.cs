@@ -60,6 +60,55 @@ public static class ReferenceDense
         return (ToFloat(dW), ToFloat(db), ToFloat(dx));
     }
 
+    /// <summary>
+    /// Gradient of the pre-activation <c>z</c> given <c>dL/dy</c> of the activated output <c>y = act(z)</c>:
+    /// <c>dz = dy · act'(z)</c>, with the derivative written in terms of <c>y</c>.
+    /// </summary>
+    public static float[] ActivationBackward(float[] y, float[] dy, DenseActivation activation)
+    {
+        var dz = new float[dy.Length];
+        for (int i = 0; i < dy.Length; i++)
+        {
+            double yi = y[i];
+            double derivative = activation switch
+            {
+                DenseActivation.Tanh => 1 - (yi * yi),
+                DenseActivation.Relu => yi > 0 ? 1 : 0,
+                DenseActivation.Sigmoid => yi * (1 - yi),
+                _ => 1,
+            };
+            dz[i] = (float)(dy[i] * derivative);
+        }
+
+        return dz;
+    }
+
+    /// <summary>
+    /// Gradient of the logits of a row-wise softmax <c>p = softmax(z)</c> given any <c>dL/dp</c>:
+    /// <c>dz_j = Σ_k dp_k ∂p_k/∂z_j = Σ_k dp_k p_k ([j = k] − p_j)</c>, written out with the full Jacobian.
+    /// </summary>
+    public static float[] SoftmaxBackward(float[] p, float[] dp, int rows, int cols)
+    {
+        var dz = new float[rows * cols];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                double sum = 0;
+                for (int k = 0; k < cols; k++)
+                {
+                    double pk = p[(r * cols) + k];
+                    double jacobian = pk * ((j == k ? 1.0 : 0.0) - p[(r * cols) + j]);
+                    sum += dp[(r * cols) + k] * jacobian;
+                }
+
+                dz[(r * cols) + j] = (float)sum;
+            }
+        }
+
+        return dz;
+    }
+
     /// <summary>Row-wise softmax of <c>[rows, cols]</c>.</summary>
     public static float[] Softmax(float[] z, int rows, int cols)
     {

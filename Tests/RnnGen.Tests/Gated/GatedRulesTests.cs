@@ -232,7 +232,7 @@ public sealed class GatedRulesTests
             }
             """);
         var violation = Assert.Single(ModelRules.Check(spec));
-        Assert.Equal(DiagnosticIds.ParameterArenaTooLarge, violation.Id);
+        Assert.Equal(DiagnosticIds.ModelTooLarge, violation.Id);
         Assert.False(violation.IsWarning);
         Assert.False(ModelRules.CanGenerate(spec));
     }

@@ -1,0 +1,174 @@
+using System.Collections.Generic;
+using System.Linq;
+using Xunit;
+
+namespace RnnGen.Tests.Generator;
+
+/// <summary>A model source whose generated code is kept as the snapshot <c>Snapshots/{Name}.verified.cs</c>.</summary>
+/// <param name="Name">Snapshot name.</param>
+/// <param name="HintName">The file name the generator must give its output.</param>
+/// <param name="Source">The user's code.</param>
+internal sealed record SnapshotModel(string Name, string HintName, string Source);
+
+/// <summary>
+/// Hand-picked models covering each layer kind and option the emitter has, and each place a model class
+/// can be declared. Their generated code is snapshot-tested and compiled.
+/// </summary>
+internal static class SnapshotModels
+{
+    public static readonly IReadOnlyList<SnapshotModel> All = new SnapshotModel[]
+    {
+        new(
+            "ElmanTanhTaggerSoftmax",
+            "Samples.ElmanTanhTaggerSoftmax.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples;
+
+            /// <summary>Many-to-many tagger: tanh Elman layer, softmax over 5 tags at every step.</summary>
+            [RnnModel(InputSize = 3)]
+            public partial class ElmanTanhTaggerSoftmax
+            {
+                /// <summary>Recurrent encoder.</summary>
+                [SimpleRnn(hidden: 8)]
+                public partial SimpleRnnLayer Rnn { get; }
+
+                /// <summary>Classifier.</summary>
+                [Dense(5), Softmax]
+                public partial DenseLayer Head { get; }
+            }
+            """),
+        new(
+            "ReluManyToOneRegressor",
+            "Samples.ReluManyToOneRegressor.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples;
+
+            /// <summary>Many-to-one regressor: relu Elman layer read at the last step, one linear output.</summary>
+            [RnnModel(InputSize = 4)]
+            public partial class ReluManyToOneRegressor
+            {
+                /// <summary>Recurrent encoder.</summary>
+                [SimpleRnn(hidden: 6, Activation = RnnActivation.Relu, ReturnSequences = false)]
+                public partial SimpleRnnLayer Encoder { get; }
+
+                /// <summary>Regression head.</summary>
+                [Dense(1)]
+                public partial DenseLayer Output { get; }
+            }
+            """),
+        new(
+            "ElmanDenseTanhSoftmax",
+            "Samples.ElmanDenseTanhSoftmax.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples;
+
+            /// <summary>Elman layer, a tanh dense layer, then a softmax classifier.</summary>
+            [RnnModel(InputSize = 2)]
+            public partial class ElmanDenseTanhSoftmax
+            {
+                /// <summary>Recurrent encoder.</summary>
+                [SimpleRnn(hidden: 5)]
+                public partial SimpleRnnLayer Rnn { get; }
+
+                /// <summary>Hidden dense layer.</summary>
+                [Dense(4, Activation = DenseActivation.Tanh)]
+                public partial DenseLayer Hidden { get; }
+
+                /// <summary>Classifier.</summary>
+                [Dense(3), Softmax]
+                public partial DenseLayer Classifier { get; }
+            }
+            """),
+        new(
+            "NestedInPartialClass",
+            "Samples.Deep.Outer.NestedInPartialClass.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples.Deep
+            {
+                /// <summary>Holds a model.</summary>
+                public static partial class Outer
+                {
+                    /// <summary>A model declared inside another class.</summary>
+                    [RnnModel(InputSize = 2)]
+                    public partial class NestedInPartialClass
+                    {
+                        /// <summary>Recurrent encoder.</summary>
+                        [SimpleRnn(hidden: 3, ReturnSequences = false)]
+                        public partial SimpleRnnLayer Rnn { get; }
+
+                        /// <summary>Classifier.</summary>
+                        [Dense(2), Softmax]
+                        public partial DenseLayer Head { get; }
+                    }
+                }
+            }
+            """),
+        new(
+            "GlobalNamespaceModel",
+            "GlobalNamespaceModel.g.cs",
+            """
+            using RnnGen;
+
+            /// <summary>A model outside any namespace, with no head: the outputs are the hidden states.</summary>
+            [RnnModel(InputSize = 2)]
+            public partial class GlobalNamespaceModel
+            {
+                /// <summary>The only layer.</summary>
+                [SimpleRnn(hidden: 3)]
+                public partial SimpleRnnLayer Rnn { get; }
+            }
+            """),
+        new(
+            "InternalAndPrivateLayers",
+            "Samples.InternalAndPrivateLayers.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples;
+
+            /// <summary>Layers of every accessibility a partial property may have.</summary>
+            [RnnModel(InputSize = 2)]
+            internal partial class InternalAndPrivateLayers
+            {
+                [SimpleRnn(hidden: 3)]
+                internal partial SimpleRnnLayer First { get; }
+
+                [SimpleRnn(hidden: 3, Activation = RnnActivation.Relu)]
+                private partial SimpleRnnLayer Second { get; }
+
+                [Dense(2, Activation = DenseActivation.Sigmoid)]
+                private protected partial DenseLayer Third { get; }
+
+                [Dense(1, Activation = DenseActivation.Relu)]
+                protected internal partial DenseLayer Fourth { get; }
+
+                /// <summary>Reads the private layer, so it is not unused.</summary>
+                public int SecondSize => Second.HiddenSize;
+            }
+            """),
+    };
+
+    public static TheoryData<string> Names
+    {
+        get
+        {
+            var names = new TheoryData<string>();
+            foreach (var model in All)
+            {
+                names.Add(model.Name);
+            }
+
+            return names;
+        }
+    }
+
+    public static SnapshotModel Named(string name) => All.Single(m => m.Name == name);
+}
