@@ -2,11 +2,11 @@ using System;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using RnnGen.Generator.Model;
 using RnnGen.Generator.Parsing;
 using RnnGen.Generator.Planning;
 using RnnGen.Generator.Rules;
+using RnnGen.Tests.Generator;
 using Xunit;
 
 namespace RnnGen.Tests.Gated;
@@ -242,12 +242,7 @@ public sealed class GatedRulesTests
     /// <summary>Compiles <paramref name="body"/> against the runtime and parses the class <c>M</c> in it.</summary>
     private static NetworkSpec Parse(string body, bool allowErrors = false)
     {
-        string source = "using RnnGen;\n" + body;
-        var compilation = CSharpCompilation.Create(
-            "GatedRules",
-            new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Preview)) },
-            Basic.Reference.Assemblies.Net100.References.All.Append(MetadataReference.CreateFromFile(typeof(LstmAttribute).Assembly.Location)),
-            new CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary));
+        var compilation = GeneratorHarness.Compile("using RnnGen;\n" + body);
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS9248").ToList();
 
         // Partial properties without an implementation (CS9248) are what the generator supplies; a non-constant
