@@ -25,6 +25,8 @@ internal abstract class LayerEmitter
     {
         LayerKind.SimpleRnn => SimpleRnnEmitter.Instance,
         LayerKind.Dense => DenseEmitter.Instance,
+        LayerKind.Lstm => LstmEmitter.Instance,
+        LayerKind.Gru => GruEmitter.Instance,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No emitter for this layer kind."),
     };
 
@@ -33,6 +35,9 @@ internal abstract class LayerEmitter
 
     /// <summary>The workspace buffers of the layer.</summary>
     public abstract IEnumerable<WorkspaceBuffer> Buffers(LayerPlan layer);
+
+    /// <summary>Arguments of the layer view's constructor after name, arena and offset: sizes and options.</summary>
+    public virtual string ViewArguments(LayerPlan layer) => $"{layer.InputSize}, {layer.OutputSize}";
 
     /// <summary>Expression for the layer's output span, valid inside forward/backward code.</summary>
     public abstract string Output(LayerPlan layer);

@@ -153,9 +153,7 @@ internal static class ModelEmitter
         foreach (var layer in plan.Layers)
         {
             string type = KnownNames.LayerTypeOf(layer.Spec.Kind);
-            string args = layer.Spec.Kind == LayerKind.SimpleRnn
-                ? $"{layer.InputSize}, {layer.OutputSize}, global::RnnGen.RnnActivation.{(layer.Spec.Activation == 1 ? "Relu" : "Tanh")}"
-                : $"{layer.InputSize}, {layer.OutputSize}";
+            string args = LayerEmitter.For(layer.Spec.Kind).ViewArguments(layer);
             string access = layer.Spec.Accessibility.Length > 0 ? layer.Spec.Accessibility + " " : string.Empty;
             w.Line($"private {type}? _{layer.Name}Layer;");
             w.Blank();

@@ -8,7 +8,7 @@ namespace RnnGen.Generator.Emit;
 /// projection of all steps is one product; each step adds one recurrent product. Hidden states are kept
 /// for all steps as <c>h [T+1, B, H]</c> with <c>h[0] = h_0</c>, which is all backward needs.
 /// </summary>
-internal sealed class SimpleRnnEmitter : LayerEmitter
+internal sealed class SimpleRnnEmitter : RecurrentEmitter
 {
     public static readonly SimpleRnnEmitter Instance = new();
 
@@ -30,37 +30,8 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
         yield return new($"{n}_FinalStateGradient", $"maxBatch * {h}", $"dL/dh_T [B, {h}], given", true);
     }
 
-    public override string Output(LayerPlan layer) => layer.OutputIsSequence
-        ? $"ws.{layer.Name}_H.Slice(batch * {layer.OutputSize}, steps * batch * {layer.OutputSize})"
-        : $"ws.{layer.Name}_H.Slice(steps * batch * {layer.OutputSize}, batch * {layer.OutputSize})";
-
-    public override void EmitStateMembers(CodeWriter w, LayerPlan layer)
-    {
-        string n = layer.Name;
-        int h = layer.OutputSize;
-        w.Line($"/// <summary>Initial state <c>h_0</c> of <c>{n}</c>, <c>[MaxBatch, {h}]</c>; Forward reads the first <c>batch·{h}</c> values. Zero until written.</summary>");
-        w.Line($"public Span<float> {n}InitialState => {n}_InitialState;");
-        w.Blank();
-        w.Line($"/// <summary>Final state <c>h_T</c> of <c>{n}</c> after the last Forward, <c>[MaxBatch, {h}]</c> (first <c>batch·{h}</c> values).</summary>");
-        w.Line($"public Span<float> {n}FinalState => {n}_FinalState;");
-        w.Blank();
-        w.Line($"/// <summary>Gradient <c>dL/dh_0</c> of <c>{n}</c>'s initial state, written by Backward, <c>[MaxBatch, {h}]</c>. Empty for an inference workspace.</summary>");
-        w.Line($"public Span<float> {n}InitialStateGradient => {n}_InitialStateGradient;");
-        w.Blank();
-        w.Line($"/// <summary>Gradient <c>dL/dh_T</c> of <c>{n}</c>'s final state, read by Backward, <c>[MaxBatch, {h}]</c>. Zero unless written (the loss does not depend on h_T).</summary>");
-        w.Line($"public Span<float> {n}FinalStateGradient => {n}_FinalStateGradient;");
-        w.Blank();
-    }
-
-    public override IEnumerable<string> ResetStatements(LayerPlan layer)
-    {
-        yield return $"{layer.Name}_InitialState.Clear();";
-    }
-
-    public override IEnumerable<string> CarryStatements(LayerPlan layer)
-    {
-        yield return $"{layer.Name}_FinalState.CopyTo({layer.Name}_InitialState);";
-    }
+    public override string ViewArguments(LayerPlan layer) =>
+        $"{layer.InputSize}, {layer.OutputSize}, global::RnnGen.RnnActivation.{(layer.Spec.Activation == Relu ? "Relu" : "Tanh")}";
 
     public override void EmitForward(CodeWriter w, LayerPlan layer)
     {

@@ -10,9 +10,13 @@ internal static class KnownNames
     public const string SimpleRnnAttribute = "RnnGen.SimpleRnnAttribute";
     public const string DenseAttribute = "RnnGen.DenseAttribute";
     public const string SoftmaxAttribute = "RnnGen.SoftmaxAttribute";
+    public const string LstmAttribute = "RnnGen.LstmAttribute";
+    public const string GruAttribute = "RnnGen.GruAttribute";
 
     public const string SimpleRnnLayer = "global::RnnGen.SimpleRnnLayer";
     public const string DenseLayer = "global::RnnGen.DenseLayer";
+    public const string LstmLayer = "global::RnnGen.LstmLayer";
+    public const string GruLayer = "global::RnnGen.GruLayer";
 
     /// <summary>
     /// Members the emitter adds to every model class; a layer property of the same name would clash with one.
@@ -33,12 +37,14 @@ internal static class KnownNames
 
     /// <summary>
     /// How many values the activation enum of <paramref name="kind"/> defines: <c>RnnActivation</c> has tanh and relu,
-    /// <c>DenseActivation</c> linear, tanh, relu and sigmoid. The emitters handle exactly these.
+    /// <c>DenseActivation</c> linear, tanh, relu and sigmoid. The emitters handle exactly these. LSTM and GRU have
+    /// fixed nonlinearities (σ for gates, tanh for candidates) and no activation option: their one value is 0.
     /// </summary>
     public static int ActivationCountOf(LayerKind kind) => kind switch
     {
         LayerKind.SimpleRnn => 2,
         LayerKind.Dense => 4,
+        LayerKind.Lstm or LayerKind.Gru => 1,
         _ => 0,
     };
 
@@ -47,6 +53,8 @@ internal static class KnownNames
     {
         LayerKind.SimpleRnn => SimpleRnnLayer,
         LayerKind.Dense => DenseLayer,
+        LayerKind.Lstm => LstmLayer,
+        LayerKind.Gru => GruLayer,
         _ => string.Empty,
     };
 }

@@ -7,6 +7,8 @@ internal enum LayerKind
     Unknown = 0,
     SimpleRnn,
     Dense,
+    Lstm,
+    Gru,
 }
 
 /// <summary>How the output of the model is read and trained.</summary>
@@ -57,8 +59,17 @@ internal sealed record LayerSpec(
     bool Softmax,
     bool HasInvalidArguments)
 {
+    /// <summary>LSTM: whether the gates see the cell state (peephole connections).</summary>
+    public bool Peephole { get; init; }
+
+    /// <summary>LSTM: whether the input gate is tied to the forget gate, <c>i = 1 − f</c> (three gates f, g, o).</summary>
+    public bool CoupledInputForget { get; init; }
+
+    /// <summary>GRU: whether the reset gate acts after the recurrent product (PyTorch's form, the default).</summary>
+    public bool ResetAfter { get; init; } = true;
+
     /// <summary>Whether the layer carries state across time steps.</summary>
-    public bool IsRecurrent => Kind == LayerKind.SimpleRnn;
+    public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 }
 
 /// <summary>

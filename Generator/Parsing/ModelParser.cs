@@ -74,6 +74,7 @@ internal static class ModelParser
         var kind = LayerKind.Unknown;
         int size = 0, activation = 0;
         bool returnSequences = true, invalid = false;
+        bool peephole = false, coupledInputForget = false, resetAfter = true;
         if (layerAttributes.Count > 0)
         {
             var attribute = layerAttributes[0];
@@ -82,6 +83,19 @@ internal static class ModelParser
             activation = NamedInt(attribute, "Activation", 0, out bool badActivation);
             returnSequences = NamedBool(attribute, "ReturnSequences", true, out bool badSequences);
             invalid |= badActivation | badSequences;
+
+            // Options of the gated cells; each is read only for the kind that declares it.
+            if (kind == LayerKind.Lstm)
+            {
+                peephole = NamedBool(attribute, "Peephole", false, out bool badPeephole);
+                coupledInputForget = NamedBool(attribute, "CoupledInputForget", false, out bool badCoupled);
+                invalid |= badPeephole | badCoupled;
+            }
+            else if (kind == LayerKind.Gru)
+            {
+                resetAfter = NamedBool(attribute, "ResetAfter", true, out bool badReset);
+                invalid |= badReset;
+            }
         }
 
         bool softmax = attributes.Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.SoftmaxAttribute);
@@ -100,7 +114,12 @@ internal static class ModelParser
             activation,
             returnSequences,
             softmax,
-            invalid);
+            invalid)
+        {
+            Peephole = peephole,
+            CoupledInputForget = coupledInputForget,
+            ResetAfter = resetAfter,
+        };
     }
 
     private static bool IsLayerOrModifier(string? name) => KindOf(name) != LayerKind.Unknown || name == KnownNames.SoftmaxAttribute;
@@ -109,6 +128,8 @@ internal static class ModelParser
     {
         KnownNames.SimpleRnnAttribute => LayerKind.SimpleRnn,
         KnownNames.DenseAttribute => LayerKind.Dense,
+        KnownNames.LstmAttribute => LayerKind.Lstm,
+        KnownNames.GruAttribute => LayerKind.Gru,
         _ => LayerKind.Unknown,
     };
 

@@ -41,6 +41,38 @@ internal static class NetworkPlanner
                     Tensor("bias_hh", "b_hh", "BiasHh", k, size);
                     outputSequence = layer.ReturnSequences;
                     break;
+                case LayerKind.Lstm:
+                {
+                    // PyTorch's torch.nn.LSTM: every tensor from U(−1/√H, 1/√H); the peephole vectors likewise.
+                    // Gate blocks i, f, g, o, or f, g, o when the input gate is coupled (i = 1 − f has no weights).
+                    float bound = 1f / (float)Math.Sqrt(size);
+                    int rows = (layer.CoupledInputForget ? 3 : 4) * size;
+                    Tensor("weight_ih", "W_ih", "WeightIh", bound, rows, inputSize);
+                    Tensor("weight_hh", "W_hh", "WeightHh", bound, rows, size);
+                    Tensor("bias_ih", "b_ih", "BiasIh", bound, rows);
+                    Tensor("bias_hh", "b_hh", "BiasHh", bound, rows);
+                    if (layer.Peephole)
+                    {
+                        // Rows p_i, p_f, p_o, or p_f, p_o when coupled.
+                        Tensor("peephole", "W_peephole", "Peephole", bound, layer.CoupledInputForget ? 2 : 3, size);
+                    }
+
+                    outputSequence = layer.ReturnSequences;
+                    break;
+                }
+
+                case LayerKind.Gru:
+                {
+                    // PyTorch's torch.nn.GRU: every tensor from U(−1/√H, 1/√H); gate blocks r, z, n.
+                    float bound = 1f / (float)Math.Sqrt(size);
+                    Tensor("weight_ih", "W_ih", "WeightIh", bound, 3 * size, inputSize);
+                    Tensor("weight_hh", "W_hh", "WeightHh", bound, 3 * size, size);
+                    Tensor("bias_ih", "b_ih", "BiasIh", bound, 3 * size);
+                    Tensor("bias_hh", "b_hh", "BiasHh", bound, 3 * size);
+                    outputSequence = layer.ReturnSequences;
+                    break;
+                }
+
                 case LayerKind.Dense:
                     // PyTorch's torch.nn.Linear: U(−1/√I, 1/√I) for weight and bias.
                     float d = 1f / (float)Math.Sqrt(inputSize);

@@ -128,12 +128,7 @@ internal static class ModelRules
             }
 
             int outputSize = layer.Size > 0 ? layer.Size : 0;
-            parameters += layer.Kind switch
-            {
-                LayerKind.SimpleRnn => (long)outputSize * ((long)inputSize + outputSize + 2),
-                LayerKind.Dense => (long)outputSize * ((long)inputSize + 1),
-                _ => 0,
-            };
+            parameters += ParameterCount(layer, inputSize, outputSize);
             if (layer.IsRecurrent)
             {
                 sequence = layer.ReturnSequences;
@@ -152,6 +147,30 @@ internal static class ModelRules
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// Parameters of one layer reading <paramref name="inputSize"/> features, in 64 bits so that absurd sizes are
+    /// reported rather than overflowed. Gated cells have one weight block per gate: LSTM 4 (3 when the input gate is
+    /// coupled to the forget gate) plus one peephole vector per peeping gate, GRU 3.
+    /// </summary>
+    public static long ParameterCount(LayerSpec layer, long inputSize, long outputSize)
+    {
+        switch (layer.Kind)
+        {
+            case LayerKind.SimpleRnn:
+                return outputSize * (inputSize + outputSize + 2);
+            case LayerKind.Lstm:
+                long gates = layer.CoupledInputForget ? 3 : 4;
+                long peepholes = layer.Peephole ? (layer.CoupledInputForget ? 2 : 3) : 0;
+                return (gates * outputSize * (inputSize + outputSize + 2)) + (peepholes * outputSize);
+            case LayerKind.Gru:
+                return 3 * outputSize * (inputSize + outputSize + 2);
+            case LayerKind.Dense:
+                return outputSize * (inputSize + 1);
+            default:
+                return 0;
+        }
     }
 
     /// <summary>

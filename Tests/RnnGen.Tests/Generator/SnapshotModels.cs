@@ -11,8 +11,8 @@ namespace RnnGen.Tests.Generator;
 internal sealed record SnapshotModel(string Name, string HintName, string Source);
 
 /// <summary>
-/// Hand-picked models covering each layer kind and option the emitter has, and each place a model class
-/// can be declared. Their generated code is snapshot-tested and compiled.
+/// Hand-picked models covering each layer kind and option the emitter has (every LSTM and GRU variant
+/// among them), and each place a model class can be declared. Their generated code is snapshot-tested and compiled.
 /// </summary>
 internal static class SnapshotModels
 {
@@ -152,6 +152,132 @@ internal static class SnapshotModels
 
                 /// <summary>Reads the private layer, so it is not unused.</summary>
                 public int SecondSize => Second.HiddenSize;
+            }
+            """),
+        new(
+            "LstmTaggerSoftmax",
+            "Samples.LstmTaggerSoftmax.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples;
+
+            /// <summary>Many-to-many tagger: LSTM, softmax over 3 tags at every step.</summary>
+            [RnnModel(InputSize = 3)]
+            public partial class LstmTaggerSoftmax
+            {
+                /// <summary>Recurrent encoder.</summary>
+                [Lstm(hidden: 4)]
+                public partial LstmLayer Encoder { get; }
+
+                /// <summary>Classifier.</summary>
+                [Dense(3), Softmax]
+                public partial DenseLayer Head { get; }
+            }
+            """),
+        new(
+            "PeepholeLstmRegressor",
+            "Samples.PeepholeLstmRegressor.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples;
+
+            /// <summary>Many-to-one regressor: peephole LSTM read at the last step, one linear output.</summary>
+            [RnnModel(InputSize = 3)]
+            public partial class PeepholeLstmRegressor
+            {
+                /// <summary>Recurrent encoder.</summary>
+                [Lstm(hidden: 4, Peephole = true, ReturnSequences = false)]
+                public partial LstmLayer Encoder { get; }
+
+                /// <summary>Regression head.</summary>
+                [Dense(1)]
+                public partial DenseLayer Output { get; }
+            }
+            """),
+        new(
+            "CoupledLstmClassifier",
+            "Samples.CoupledLstmClassifier.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples;
+
+            /// <summary>Many-to-one classifier: LSTM with coupled input and forget gates.</summary>
+            [RnnModel(InputSize = 3)]
+            public partial class CoupledLstmClassifier
+            {
+                /// <summary>Recurrent encoder.</summary>
+                [Lstm(hidden: 4, CoupledInputForget = true, ReturnSequences = false)]
+                public partial LstmLayer Encoder { get; }
+
+                /// <summary>Classifier.</summary>
+                [Dense(2), Softmax]
+                public partial DenseLayer Head { get; }
+            }
+            """),
+        new(
+            "PeepholeCoupledLstmStack",
+            "Samples.PeepholeCoupledLstmStack.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples;
+
+            /// <summary>Two stacked LSTMs, the first with peepholes and coupled gates; the outputs are the second's hidden states.</summary>
+            [RnnModel(InputSize = 2)]
+            public partial class PeepholeCoupledLstmStack
+            {
+                /// <summary>First layer.</summary>
+                [Lstm(hidden: 4, Peephole = true, CoupledInputForget = true)]
+                public partial LstmLayer First { get; }
+
+                /// <summary>Second layer.</summary>
+                [Lstm(hidden: 3)]
+                public partial LstmLayer Second { get; }
+            }
+            """),
+        new(
+            "GruResetAfterTagger",
+            "Samples.GruResetAfterTagger.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples;
+
+            /// <summary>Many-to-many: GRU in PyTorch's reset-after form, a sigmoid output at every step.</summary>
+            [RnnModel(InputSize = 3)]
+            public partial class GruResetAfterTagger
+            {
+                /// <summary>Recurrent encoder.</summary>
+                [Gru(hidden: 4)]
+                public partial GruLayer Encoder { get; }
+
+                /// <summary>Output.</summary>
+                [Dense(2, Activation = DenseActivation.Sigmoid)]
+                public partial DenseLayer Output { get; }
+            }
+            """),
+        new(
+            "GruResetBeforeRegressor",
+            "Samples.GruResetBeforeRegressor.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples;
+
+            /// <summary>Many-to-one regressor: GRU in the reset-before form of Cho et al. 2014.</summary>
+            [RnnModel(InputSize = 3)]
+            public partial class GruResetBeforeRegressor
+            {
+                /// <summary>Recurrent encoder.</summary>
+                [Gru(hidden: 4, ResetAfter = false, ReturnSequences = false)]
+                public partial GruLayer Encoder { get; }
+
+                /// <summary>Regression head.</summary>
+                [Dense(1)]
+                public partial DenseLayer Output { get; }
             }
             """),
     };

@@ -1,0 +1,280 @@
+using System.Collections.Generic;
+using RnnGen.Generator.Planning;
+
+namespace RnnGen.Generator.Emit;
+
+/// <summary>
+/// GRU layer, gate order r, z, n: <c>r = σ(a_r + â_r)</c>, <c>z = σ(a_z + â_z)</c>, <c>h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}</c>,
+/// with the candidate <c>n = tanh(a_n + r ⊙ â_n)</c> when the reset acts after the recurrent product (PyTorch's form,
+/// <c>â = W_hh h_{t−1} + b_hh</c>) or <c>n = tanh(a_n + W_hn (r ⊙ h_{t−1}))</c> when it acts before (Cho et al. 2014),
+/// where <c>a = W_ih x_t + b_ih</c>. The input projection of all steps is one product. Reset after: each step one
+/// recurrent product for all gates and one fused pass. Reset before: the candidate's recurrent product reads
+/// <c>r ⊙ h_{t−1}</c>, so each step is the (r, z) product, a fused pass, the n product, a fused pass; the gradients
+/// of the (r, z) and n pre-activations are then kept as two blocks because their weight gradients multiply
+/// different inputs (<c>h_{t−1}</c> and <c>r ⊙ h_{t−1}</c>).
+/// </summary>
+internal sealed class GruEmitter : RecurrentEmitter
+{
+    public static readonly GruEmitter Instance = new();
+
+    public override string Describe(LayerPlan layer) => layer.Spec.ResetAfter ? "GRU (reset after)" : "GRU (reset before)";
+
+    public override string ViewArguments(LayerPlan layer) =>
+        $"{layer.InputSize}, {layer.OutputSize}, resetAfter: {(layer.Spec.ResetAfter ? "true" : "false")}";
+
+    public override IEnumerable<WorkspaceBuffer> Buffers(LayerPlan layer)
+    {
+        int h = layer.OutputSize;
+        string n = layer.Name;
+        bool after = layer.Spec.ResetAfter;
+        yield return new($"{n}_Gates", $"maxSteps * maxBatch * {3 * h}", after
+            ? $"gates [T, B, 3·{h}], blocks r, z, n: W_ih x_t + b_ih, then activations"
+            : $"gates [T, B, 3·{h}], blocks r, z, n: W_ih x_t + b_ih + b_hh, then activations", false);
+        if (after)
+        {
+            yield return new($"{n}_HiddenGates", $"maxSteps * maxBatch * {3 * h}", $"â [T, B, 3·{h}], blocks r, z, n: W_hh h_{{t−1}} + b_hh", false);
+        }
+        else
+        {
+            yield return new($"{n}_ResetHidden", $"maxSteps * maxBatch * {h}", $"r_t ⊙ h_{{t−1}} [T, B, {h}]", false);
+            yield return new($"{n}_HiddenResetUpdate", $"maxBatch * {2 * h}", $"â_{{r,z}} [B, 2·{h}]: W_h{{r,z}} h_{{t−1}} of one step", false);
+            yield return new($"{n}_HiddenCandidate", $"maxBatch * {h}", $"â_n [B, {h}]: W_hn (r ⊙ h_{{t−1}}) of one step", false);
+        }
+
+        yield return new($"{n}_H", $"(maxSteps + 1) * maxBatch * {h}", $"h [T+1, B, {h}]: hidden states, h[0] = h_0", false);
+        yield return new($"{n}_InitialState", $"maxBatch * {h}", $"h_0 [B, {h}]", false);
+        yield return new($"{n}_FinalState", $"maxBatch * {h}", $"h_T [B, {h}]", false);
+        yield return OutputGradientBuffer(layer);
+        if (after)
+        {
+            yield return new($"{n}_dGates", $"maxSteps * maxBatch * {3 * h}", $"dL/da [T, B, 3·{h}], blocks r, z, n", true);
+            yield return new($"{n}_dHiddenGates", $"maxSteps * maxBatch * {3 * h}", $"dL/dâ [T, B, 3·{h}], blocks r, z, n", true);
+        }
+        else
+        {
+            yield return new($"{n}_dResetUpdate", $"maxSteps * maxBatch * {2 * h}", $"dL/da_{{r,z}} [T, B, 2·{h}], blocks r, z", true);
+            yield return new($"{n}_dCandidate", $"maxSteps * maxBatch * {h}", $"dL/da_n [T, B, {h}]", true);
+            yield return new($"{n}_dResetHidden", $"maxBatch * {h}", $"dL/d(r ⊙ h_{{t−1}}) [B, {h}] of one step", true);
+        }
+
+        yield return new($"{n}_dH", $"maxBatch * {h}", $"dL/dh_t [B, {h}] carried back through time", true);
+        yield return new($"{n}_InitialStateGradient", $"maxBatch * {h}", $"dL/dh_0 [B, {h}]", true);
+        yield return new($"{n}_FinalStateGradient", $"maxBatch * {h}", $"dL/dh_T [B, {h}], given", true);
+    }
+
+    public override void EmitForward(CodeWriter w, LayerPlan layer)
+    {
+        string n = layer.Name;
+        w.Line($"/// <summary>{n} forward: {Describe(layer)}, x [T, B, {layer.InputSize}] → {(layer.OutputIsSequence ? "h" : "h_T")} {Shape(layer.OutputIsSequence, layer.OutputSize)}; gate blocks r, z, n.</summary>");
+        w.Line($"private void {n}_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)");
+        w.Open();
+        w.Line($"const int I = {layer.InputSize}, H = {layer.OutputSize}, G = 3 * H;");
+        EmitParameterViews(w, layer, gradients: false);
+        w.Line($"int bh = batch * H, bg = batch * G;");
+        if (layer.Spec.ResetAfter)
+        {
+            EmitForwardResetAfter(w, layer);
+        }
+        else
+        {
+            EmitForwardResetBefore(w, layer);
+        }
+
+        w.Blank();
+        w.Line($"// h_T, the final state");
+        w.Line($"h.Slice(steps * bh, bh).CopyTo(ws.{n}_FinalState);");
+        w.Close();
+    }
+
+    public override void EmitBackward(CodeWriter w, LayerPlan layer)
+    {
+        string n = layer.Name;
+        w.Line($"/// <summary>{n} backward through time: dL/dy {Shape(layer.OutputIsSequence, layer.OutputSize)} and dL/dh_T → dW_ih, dW_hh, db_ih, db_hh, dL/dh_0 and dx [T, B, {layer.InputSize}].</summary>");
+        w.Line($"private void {n}_Backward(Workspace ws, ReadOnlySpan<float> x, Span<float> dx, int batch, int steps)");
+        w.Open();
+        w.Line($"const int I = {layer.InputSize}, H = {layer.OutputSize}, G = 3 * H;");
+        EmitParameterViews(w, layer, gradients: true);
+        w.Line($"int bh = batch * H, bg = batch * G;");
+        w.Line($"ReadOnlySpan<float> gates = ws.{n}_Gates.Slice(0, steps * bg); // activations [T, B, 3H], blocks r, z, n");
+        w.Line($"ReadOnlySpan<float> h = ws.{n}_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]");
+        w.Line($"ReadOnlySpan<float> dy = ws.{n}_dY.Slice(0, {(layer.OutputIsSequence ? "steps * bh" : "bh")}); // dL/dy {OutputGradientShape(layer)}");
+        if (layer.Spec.ResetAfter)
+        {
+            EmitBackwardResetAfter(w, layer);
+        }
+        else
+        {
+            EmitBackwardResetBefore(w, layer);
+        }
+
+        w.Close();
+    }
+
+    private static void EmitForwardResetAfter(CodeWriter w, LayerPlan layer)
+    {
+        string n = layer.Name;
+        w.Line($"Span<float> gates = ws.{n}_Gates.Slice(0, steps * bg); // a = W_ih x + b_ih [T, B, 3H], blocks r, z, n; then activations");
+        w.Line($"Span<float> hiddenGates = ws.{n}_HiddenGates.Slice(0, steps * bg); // â = W_hh h_{{t−1}} + b_hh [T, B, 3H]");
+        w.Line($"Span<float> h = ws.{n}_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]");
+        w.Blank();
+        w.Line($"// h[0] = h_0, the initial state");
+        w.Line($"ws.{n}_InitialState.Slice(0, bh).CopyTo(h);");
+        w.Line($"// a_t = W_ih x_t + b_ih for every t at once: one [T·B, I] × [I, 3H] product");
+        w.Line($"Gemm.MatMulNT(x, wIh, gates, steps * batch, G, I, accumulate: false);");
+        w.Line($"Vec.AddToRows(bIh, gates, steps * batch);");
+        w.Line($"for (int t = 0; t < steps; t++)");
+        w.Open();
+        w.Line($"Span<float> hiddenGatesT = hiddenGates.Slice(t * bg, bg);");
+        w.Line($"// â_t = W_hh h_{{t−1}} + b_hh: one [B, H] × [H, 3H] product for all gates");
+        w.Line($"Gemm.MatMulNT(h.Slice(t * bh, bh), wHh, hiddenGatesT, batch, G, H, accumulate: false);");
+        w.Line($"Vec.AddToRows(bHh, hiddenGatesT, batch);");
+        w.Line($"// r = σ(a_r + â_r), z = σ(a_z + â_z), n = tanh(a_n + r ⊙ â_n), h_t = (1 − z) ⊙ n + z ⊙ h_{{t−1}}");
+        w.Line($"GruCell.ForwardResetAfter(gates.Slice(t * bg, bg), hiddenGatesT, h.Slice(t * bh, bh), h.Slice((t + 1) * bh, bh), batch, H);");
+        w.Close();
+    }
+
+    private static void EmitBackwardResetAfter(CodeWriter w, LayerPlan layer)
+    {
+        string n = layer.Name;
+        w.Line($"ReadOnlySpan<float> hiddenGates = ws.{n}_HiddenGates.Slice(0, steps * bg); // â = W_hh h_{{t−1}} + b_hh [T, B, 3H]");
+        w.Line($"Span<float> dGates = ws.{n}_dGates.Slice(0, steps * bg); // dL/da [T, B, 3H]");
+        w.Line($"Span<float> dHiddenGates = ws.{n}_dHiddenGates.Slice(0, steps * bg); // dL/dâ [T, B, 3H]");
+        w.Line($"Span<float> dh = ws.{n}_dH.Slice(0, bh); // dL/dh_t through the recurrence [B, H]");
+        w.Blank();
+        EmitFinalStateGradient(w, layer);
+        w.Line($"for (int t = steps - 1; t >= 0; t--)");
+        w.Open();
+        w.Line($"Span<float> dHiddenGatesT = dHiddenGates.Slice(t * bg, bg);");
+        EmitStepOutputGradient(w, layer);
+        w.Line($"// da_n = dh_t ⊙ (1 − z) ⊙ (1 − n²), da_z = dh_t ⊙ (h_{{t−1}} − n) ⊙ z(1 − z), da_r = da_n ⊙ â_n ⊙ r(1 − r)");
+        w.Line($"// dâ = (da_r, da_z, r ⊙ da_n); dh_{{t−1}} = dh_t ⊙ z, the path that skips the gates");
+        w.Line($"GruCell.BackwardResetAfter(gates.Slice(t * bg, bg), hiddenGates.Slice(t * bg, bg), h.Slice(t * bh, bh), dh, dGates.Slice(t * bg, bg), dHiddenGatesT, batch, H);");
+        w.Line($"// dh_{{t−1}} += W_hhᵀ dâ_t: one [B, 3H] × [3H, H] product");
+        w.Line($"Gemm.MatMulNN(dHiddenGatesT, wHh, dh, batch, H, G, accumulate: true);");
+        w.Close();
+        w.Blank();
+        w.Line($"// dL/dh_0");
+        w.Line($"dh.CopyTo(ws.{n}_InitialStateGradient);");
+        w.Line($"// dW_ih += Σ_t da_tᵀ x_t: one [3H, T·B] × [T·B, I] product");
+        w.Line($"Gemm.MatMulTN(dGates, x, dWIh, G, I, steps * batch, accumulate: true);");
+        w.Line($"// dW_hh += Σ_t dâ_tᵀ h_{{t−1}}");
+        w.Line($"Gemm.MatMulTN(dHiddenGates, h.Slice(0, steps * bh), dWHh, G, H, steps * batch, accumulate: true);");
+        w.Line($"// db_ih += Σ_t da_t; db_hh += Σ_t dâ_t");
+        w.Line($"Vec.AddColumnSums(dGates, steps * batch, dBIh);");
+        w.Line($"Vec.AddColumnSums(dHiddenGates, steps * batch, dBHh);");
+        w.Line($"// dx_t = W_ihᵀ da_t");
+        w.Line($"if (!dx.IsEmpty)");
+        w.Open();
+        w.Line($"Gemm.MatMulNN(dGates, wIh, dx, steps * batch, I, G, accumulate: false);");
+        w.Close();
+    }
+
+    private static void EmitForwardResetBefore(CodeWriter w, LayerPlan layer)
+    {
+        string n = layer.Name;
+        w.Line($"ReadOnlySpan<float> wHrz = wHh.Slice(0, 2 * H * H); // W_h{{r,z}} [2H, H]");
+        w.Line($"ReadOnlySpan<float> wHn = wHh.Slice(2 * H * H, H * H); // W_hn [H, H]");
+        w.Line($"Span<float> gates = ws.{n}_Gates.Slice(0, steps * bg); // a = W_ih x + b_ih + b_hh [T, B, 3H], blocks r, z, n; then activations");
+        w.Line($"Span<float> resetHidden = ws.{n}_ResetHidden.Slice(0, steps * bh); // r_t ⊙ h_{{t−1}} [T, B, H]");
+        w.Line($"Span<float> hiddenResetUpdate = ws.{n}_HiddenResetUpdate.Slice(0, 2 * bh); // â_{{r,z}} [B, 2H], one step");
+        w.Line($"Span<float> hiddenCandidate = ws.{n}_HiddenCandidate.Slice(0, bh); // â_n [B, H], one step");
+        w.Line($"Span<float> h = ws.{n}_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]");
+        w.Blank();
+        w.Line($"// h[0] = h_0, the initial state");
+        w.Line($"ws.{n}_InitialState.Slice(0, bh).CopyTo(h);");
+        w.Line($"// a_t = W_ih x_t + b_ih + b_hh for every t at once (b_hn is outside the reset in this form): one [T·B, I] × [I, 3H] product");
+        w.Line($"Gemm.MatMulNT(x, wIh, gates, steps * batch, G, I, accumulate: false);");
+        w.Line($"Vec.AddToRows(bIh, gates, steps * batch);");
+        w.Line($"Vec.AddToRows(bHh, gates, steps * batch);");
+        w.Line($"for (int t = 0; t < steps; t++)");
+        w.Open();
+        w.Line($"Span<float> gt = gates.Slice(t * bg, bg);");
+        w.Line($"ReadOnlySpan<float> hPrevious = h.Slice(t * bh, bh);");
+        w.Line($"Span<float> resetHiddenT = resetHidden.Slice(t * bh, bh);");
+        w.Line($"// â_{{r,z}} = W_h{{r,z}} h_{{t−1}}: one [B, H] × [H, 2H] product");
+        w.Line($"Gemm.MatMulNT(hPrevious, wHrz, hiddenResetUpdate, batch, 2 * H, H, accumulate: false);");
+        w.Line($"// r = σ(a_r + â_r), z = σ(a_z + â_z), and r ⊙ h_{{t−1}}");
+        w.Line($"GruCell.ForwardGatesResetBefore(gt, hiddenResetUpdate, hPrevious, resetHiddenT, batch, H);");
+        w.Line($"// â_n = W_hn (r ⊙ h_{{t−1}}): one [B, H] × [H, H] product");
+        w.Line($"Gemm.MatMulNT(resetHiddenT, wHn, hiddenCandidate, batch, H, H, accumulate: false);");
+        w.Line($"// n = tanh(a_n + â_n), h_t = (1 − z) ⊙ n + z ⊙ h_{{t−1}}");
+        w.Line($"GruCell.ForwardCandidateResetBefore(gt, hiddenCandidate, hPrevious, h.Slice((t + 1) * bh, bh), batch, H);");
+        w.Close();
+    }
+
+    private static void EmitBackwardResetBefore(CodeWriter w, LayerPlan layer)
+    {
+        string n = layer.Name;
+        w.Line($"ReadOnlySpan<float> resetHidden = ws.{n}_ResetHidden.Slice(0, steps * bh); // r_t ⊙ h_{{t−1}} [T, B, H]");
+        w.Line($"ReadOnlySpan<float> wIrz = wIh.Slice(0, 2 * H * I), wIn = wIh.Slice(2 * H * I, H * I); // W_i{{r,z}} [2H, I], W_in [H, I]");
+        w.Line($"ReadOnlySpan<float> wHrz = wHh.Slice(0, 2 * H * H), wHn = wHh.Slice(2 * H * H, H * H); // W_h{{r,z}} [2H, H], W_hn [H, H]");
+        w.Line($"Span<float> dWIrz = dWIh.Slice(0, 2 * H * I), dWIn = dWIh.Slice(2 * H * I, H * I); // dW_i{{r,z}} [2H, I], dW_in [H, I]");
+        w.Line($"Span<float> dWHrz = dWHh.Slice(0, 2 * H * H), dWHn = dWHh.Slice(2 * H * H, H * H); // dW_h{{r,z}} [2H, H], dW_hn [H, H]");
+        w.Line($"Span<float> dResetUpdate = ws.{n}_dResetUpdate.Slice(0, steps * 2 * bh); // dL/da_{{r,z}} [T, B, 2H]");
+        w.Line($"Span<float> dCandidate = ws.{n}_dCandidate.Slice(0, steps * bh); // dL/da_n [T, B, H]");
+        w.Line($"Span<float> dResetHidden = ws.{n}_dResetHidden.Slice(0, bh); // dL/d(r ⊙ h_{{t−1}}) [B, H], one step");
+        w.Line($"Span<float> dh = ws.{n}_dH.Slice(0, bh); // dL/dh_t through the recurrence [B, H]");
+        w.Blank();
+        EmitFinalStateGradient(w, layer);
+        w.Line($"for (int t = steps - 1; t >= 0; t--)");
+        w.Open();
+        w.Line($"ReadOnlySpan<float> gt = gates.Slice(t * bg, bg);");
+        w.Line($"ReadOnlySpan<float> hPrevious = h.Slice(t * bh, bh);");
+        w.Line($"Span<float> dResetUpdateT = dResetUpdate.Slice(t * 2 * bh, 2 * bh);");
+        w.Line($"Span<float> dCandidateT = dCandidate.Slice(t * bh, bh);");
+        EmitStepOutputGradient(w, layer);
+        w.Line($"// da_n = dh_t ⊙ (1 − z) ⊙ (1 − n²), da_z = dh_t ⊙ (h_{{t−1}} − n) ⊙ z(1 − z); dh_{{t−1}} = dh_t ⊙ z, the path that skips the gates");
+        w.Line($"GruCell.BackwardCandidateResetBefore(gt, hPrevious, dh, dResetUpdateT, dCandidateT, batch, H);");
+        w.Line($"// d(r ⊙ h_{{t−1}}) = W_hnᵀ da_n: one [B, H] × [H, H] product");
+        w.Line($"Gemm.MatMulNN(dCandidateT, wHn, dResetHidden, batch, H, H, accumulate: false);");
+        w.Line($"// da_r = d(r ⊙ h_{{t−1}}) ⊙ h_{{t−1}} ⊙ r(1 − r); dh_{{t−1}} += d(r ⊙ h_{{t−1}}) ⊙ r");
+        w.Line($"GruCell.BackwardGatesResetBefore(gt, hPrevious, dResetHidden, dh, dResetUpdateT, batch, H);");
+        w.Line($"// dh_{{t−1}} += W_h{{r,z}}ᵀ da_{{r,z}}: one [B, 2H] × [2H, H] product");
+        w.Line($"Gemm.MatMulNN(dResetUpdateT, wHrz, dh, batch, H, 2 * H, accumulate: true);");
+        w.Close();
+        w.Blank();
+        w.Line($"// dL/dh_0");
+        w.Line($"dh.CopyTo(ws.{n}_InitialStateGradient);");
+        w.Line($"// The (r, z) rows and the n rows of W_hh multiply different inputs, h_{{t−1}} and r ⊙ h_{{t−1}}, so each block gets");
+        w.Line($"// its own product over all steps.");
+        w.Line($"// dW_i{{r,z}} += Σ_t da_{{r,z}}ᵀ x_t; dW_in += Σ_t da_nᵀ x_t: [2H, T·B] × [T·B, I] and [H, T·B] × [T·B, I]");
+        w.Line($"Gemm.MatMulTN(dResetUpdate, x, dWIrz, 2 * H, I, steps * batch, accumulate: true);");
+        w.Line($"Gemm.MatMulTN(dCandidate, x, dWIn, H, I, steps * batch, accumulate: true);");
+        w.Line($"// dW_h{{r,z}} += Σ_t da_{{r,z}}ᵀ h_{{t−1}}; dW_hn += Σ_t da_nᵀ (r_t ⊙ h_{{t−1}})");
+        w.Line($"Gemm.MatMulTN(dResetUpdate, h.Slice(0, steps * bh), dWHrz, 2 * H, H, steps * batch, accumulate: true);");
+        w.Line($"Gemm.MatMulTN(dCandidate, resetHidden, dWHn, H, H, steps * batch, accumulate: true);");
+        w.Line($"// db_ih += Σ_t (da_r, da_z, da_n), and db_hh the same: in this form both biases add straight into every pre-activation");
+        w.Line($"Vec.AddColumnSums(dResetUpdate, steps * batch, dBIh.Slice(0, 2 * H));");
+        w.Line($"Vec.AddColumnSums(dCandidate, steps * batch, dBIh.Slice(2 * H, H));");
+        w.Line($"Vec.AddColumnSums(dResetUpdate, steps * batch, dBHh.Slice(0, 2 * H));");
+        w.Line($"Vec.AddColumnSums(dCandidate, steps * batch, dBHh.Slice(2 * H, H));");
+        w.Line($"// dx_t = W_i{{r,z}}ᵀ da_{{r,z}} + W_inᵀ da_n");
+        w.Line($"if (!dx.IsEmpty)");
+        w.Open();
+        w.Line($"Gemm.MatMulNN(dResetUpdate, wIrz, dx, steps * batch, I, 2 * H, accumulate: false);");
+        w.Line($"Gemm.MatMulNN(dCandidate, wIn, dx, steps * batch, I, H, accumulate: true);");
+        w.Close();
+    }
+
+    /// <summary>Starts dh from the given gradient of the final state, plus dy when the layer returns only <c>h_T</c>.</summary>
+    private static void EmitFinalStateGradient(CodeWriter w, LayerPlan layer)
+    {
+        w.Line($"// dh_T = ∂L/∂h_T, the gradient of the final state");
+        w.Line($"ws.{layer.Name}_FinalStateGradient.Slice(0, bh).CopyTo(dh);");
+        if (!layer.OutputIsSequence)
+        {
+            w.Line($"// dh_T += dy: the layer above read only h_T");
+            w.Line($"Vec.Add(dy, dh);");
+        }
+    }
+
+    /// <summary>Adds the step's output gradient to dh when the layer returns every step.</summary>
+    private static void EmitStepOutputGradient(CodeWriter w, LayerPlan layer)
+    {
+        if (layer.OutputIsSequence)
+        {
+            w.Line($"// dh_t = dy_t + (what h_t fed into step t+1)");
+            w.Line($"Vec.Add(dy.Slice(t * bh, bh), dh);");
+        }
+    }
+}
