@@ -46,4 +46,11 @@ public abstract class Layer
 
     /// <summary>A slice of the layer's parameters, <paramref name="start"/> relative to the layer.</summary>
     protected Span<float> Slice(int start, int length) => _arena.AsSpan(Offset + start, length);
+
+    /// <summary>
+    /// A slice of the reverse direction's parameters of a bidirectional layer, whose tensors follow the forward
+    /// direction's <paramref name="directionCount"/> parameters in the same order; empty for one direction.
+    /// </summary>
+    protected Span<float> ReverseSlice(bool bidirectional, int directionCount, int start, int length) =>
+        bidirectional ? Slice(directionCount + start, length) : Span<float>.Empty;
 }
