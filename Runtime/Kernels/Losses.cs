@@ -76,4 +76,136 @@ public static class Losses
 
         return (float)(total / prediction.Length);
     }
+
+    /// <summary>
+    /// Mean softmax cross-entropy over the valid steps of a variable-length batch: rows <c>(t, b)</c> with
+    /// <c>t &lt; lengths[b]</c> count, padded rows neither add to the loss nor get a gradient (their targets are not
+    /// read, so any value, such as −1, may stand there). <c>L = −(1/N) Σ_valid log p[t, b, y_tb]</c> with
+    /// <c>N = Σ_b lengths[b]</c>; <c>dz = (p − onehot)/N</c> on valid rows, 0 on padded ones. With empty
+    /// <paramref name="lengths"/> this is <see cref="SoftmaxCrossEntropy(ReadOnlySpan{float}, ReadOnlySpan{int}, int, int, Span{float})"/> over all rows.
+    /// </summary>
+    /// <param name="probabilities">Softmax outputs, <c>[T, B, classes]</c>.</param>
+    /// <param name="targets">Class index per step, <c>[T, B]</c>.</param>
+    /// <param name="lengths">Valid steps per sequence, <c>[B]</c>, or empty.</param>
+    /// <param name="steps">Steps <c>T</c>.</param>
+    /// <param name="batch">Sequences <c>B</c>.</param>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="dLogits">Receives <c>dL/dz</c>, <c>[T, B, classes]</c>; may be empty to skip the gradient.</param>
+    /// <returns>The mean loss over valid steps.</returns>
+    public static float SoftmaxCrossEntropy(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> targets, ReadOnlySpan<int> lengths, int steps, int batch, int classes, Span<float> dLogits)
+    {
+        if (lengths.IsEmpty)
+        {
+            return SoftmaxCrossEntropy(probabilities, targets, steps * batch, classes, dLogits);
+        }
+
+        if (targets.Length != steps * batch)
+        {
+            throw new ArgumentException($"Expected {steps * batch} targets (one class index per step, [T, B]), got {targets.Length}.", nameof(targets));
+        }
+
+        int valid = ValidSteps(lengths);
+        double total = 0;
+        float inv = 1f / valid;
+        for (int t = 0; t < steps; t++)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                int r = (t * batch) + b;
+                var d = dLogits.IsEmpty ? default : dLogits.Slice(r * classes, classes);
+                if (t >= lengths[b])
+                {
+                    d.Clear();
+                    continue;
+                }
+
+                int y = targets[r];
+                if ((uint)y >= (uint)classes)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(targets), $"Target {r} (step {t} of sequence {b}) is {y}; class indices must be in [0, {classes}).");
+                }
+
+                var p = probabilities.Slice(r * classes, classes);
+                total -= Math.Log(Math.Max(p[y], 1e-30f));
+                if (!d.IsEmpty)
+                {
+                    for (int j = 0; j < classes; j++)
+                    {
+                        d[j] = p[j] * inv;
+                    }
+
+                    d[y] -= inv;
+                }
+            }
+        }
+
+        return (float)(total / valid);
+    }
+
+    /// <summary>
+    /// Mean squared error over the valid steps of a variable-length batch: <c>L = (1/(N·F)) Σ_valid Σ_j (ŷ − y)²</c>
+    /// with <c>N = Σ_b lengths[b]</c> valid rows of <paramref name="features"/> values; <c>dŷ = 2(ŷ − y)/(N·F)</c> on
+    /// valid rows and 0 on padded ones, whose targets are not read. With empty <paramref name="lengths"/> this is
+    /// <see cref="MeanSquaredError(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>.
+    /// </summary>
+    /// <param name="prediction">Outputs, <c>[T, B, features]</c>.</param>
+    /// <param name="target">Targets, <c>[T, B, features]</c>.</param>
+    /// <param name="lengths">Valid steps per sequence, <c>[B]</c>, or empty.</param>
+    /// <param name="steps">Steps <c>T</c>.</param>
+    /// <param name="batch">Sequences <c>B</c>.</param>
+    /// <param name="features">Values per step.</param>
+    /// <param name="dPrediction">Receives <c>dL/dŷ</c>; may be empty.</param>
+    /// <returns>The mean loss over valid values.</returns>
+    public static float MeanSquaredError(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target, ReadOnlySpan<int> lengths, int steps, int batch, int features, Span<float> dPrediction)
+    {
+        if (lengths.IsEmpty)
+        {
+            return MeanSquaredError(prediction, target, dPrediction);
+        }
+
+        if (target.Length != prediction.Length || prediction.Length != steps * batch * features)
+        {
+            throw new ArgumentException($"Expected {steps * batch * features} targets ([T, B, {features}]), got {target.Length}.", nameof(target));
+        }
+
+        int count = ValidSteps(lengths) * features;
+        double total = 0;
+        float scale = 2f / count;
+        for (int t = 0; t < steps; t++)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                int at = ((t * batch) + b) * features;
+                var d = dPrediction.IsEmpty ? default : dPrediction.Slice(at, features);
+                if (t >= lengths[b])
+                {
+                    d.Clear();
+                    continue;
+                }
+
+                for (int j = 0; j < features; j++)
+                {
+                    float e = prediction[at + j] - target[at + j];
+                    total += (double)e * e;
+                    if (!d.IsEmpty)
+                    {
+                        d[j] = scale * e;
+                    }
+                }
+            }
+        }
+
+        return (float)(total / count);
+    }
+
+    private static int ValidSteps(ReadOnlySpan<int> lengths)
+    {
+        int valid = 0;
+        foreach (int length in lengths)
+        {
+            valid += length;
+        }
+
+        return valid;
+    }
 }

@@ -28,6 +28,26 @@ public static class ShapeCheck
         }
     }
 
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> unless <paramref name="lengths"/> holds one length per sequence
+    /// (<paramref name="batch"/> values), each between 1 and <paramref name="steps"/>.
+    /// </summary>
+    public static void Lengths(ReadOnlySpan<int> lengths, int batch, int steps, string parameter)
+    {
+        if (lengths.Length != batch)
+        {
+            throw new ArgumentException($"Expected {batch} sequence lengths ([B], one per sequence) but the span has {lengths.Length}.", parameter);
+        }
+
+        for (int b = 0; b < lengths.Length; b++)
+        {
+            if (lengths[b] < 1 || lengths[b] > steps)
+            {
+                throw new ArgumentException($"Sequence {b} has length {lengths[b]}; every length must be between 1 and the number of steps, {steps}.", parameter);
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowLength(int actual, int expected, string parameter, string shape) =>
         throw new ArgumentException($"Expected {expected} elements ({shape}) but the span has {actual}.", parameter);
