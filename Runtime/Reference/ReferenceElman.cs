@@ -110,6 +110,64 @@ public static class ReferenceElman
         return g;
     }
 
+    /// <summary>
+    /// As <see cref="Forward(ElmanWeights, float[], float[], int, int)"/> over a variable-length batch and in either
+    /// direction: sequence b runs over its own <c>lengths[b]</c> steps (all when <paramref name="lengths"/> is null),
+    /// back to front when <paramref name="reverse"/>; outputs past its end are 0 and its final state is the state after
+    /// its last processed step. Each sequence is run on its own (see <see cref="ReferenceSequences"/>).
+    /// </summary>
+    public static (float[] Output, float[] FinalState) Forward(ElmanWeights w, float[] x, float[] h0, int steps, int batch, int[]? lengths, bool reverse)
+    {
+        int inSize = w.InputSize, hid = w.HiddenSize;
+        var y = new float[steps * batch * hid];
+        var final = new float[batch * hid];
+        for (int b = 0; b < batch; b++)
+        {
+            int length = ReferenceSequences.Length(lengths, b, steps);
+            var xs = ReferenceSequences.Gather(x, b, batch, inSize, length, reverse);
+            var (ys, hT) = Forward(w, xs, ReferenceSequences.Row(h0, b, hid), length, 1);
+            ReferenceSequences.Scatter(ys, y, b, batch, hid, length, reverse);
+            ReferenceSequences.SetRow(hT, final, b);
+        }
+
+        return (y, final);
+    }
+
+    /// <summary>
+    /// Backpropagation through time over a variable-length batch and in either direction, as
+    /// <see cref="Forward(ElmanWeights, float[], float[], int, int, int[], bool)"/> runs it: each sequence on its own,
+    /// its weight gradients summed. <paramref name="dOutput"/> at padded steps is ignored (the output there is 0 whatever
+    /// the weights); <paramref name="dFinalState"/> reaches each sequence at its last processed step.
+    /// </summary>
+    public static ElmanGradients Backward(ElmanWeights w, float[] x, float[] h0, int steps, int batch, float[] dOutput, float[] dFinalState, int[]? lengths, bool reverse)
+    {
+        int inSize = w.InputSize, hid = w.HiddenSize;
+        var dWih = new double[hid * inSize];
+        var dWhh = new double[hid * hid];
+        var dBih = new double[hid];
+        var dBhh = new double[hid];
+        var g = new ElmanGradients(new float[hid * inSize], new float[hid * hid], new float[hid], new float[hid], new float[steps * batch * inSize], new float[batch * hid]);
+        for (int b = 0; b < batch; b++)
+        {
+            int length = ReferenceSequences.Length(lengths, b, steps);
+            var xs = ReferenceSequences.Gather(x, b, batch, inSize, length, reverse);
+            var dys = ReferenceSequences.Gather(dOutput, b, batch, hid, length, reverse);
+            var part = Backward(w, xs, ReferenceSequences.Row(h0, b, hid), length, 1, dys, ReferenceSequences.Row(dFinalState, b, hid));
+            ReferenceSequences.Accumulate(dWih, part.WeightIh);
+            ReferenceSequences.Accumulate(dWhh, part.WeightHh);
+            ReferenceSequences.Accumulate(dBih, part.BiasIh);
+            ReferenceSequences.Accumulate(dBhh, part.BiasHh);
+            ReferenceSequences.Scatter(part.Input, g.Input, b, batch, inSize, length, reverse);
+            ReferenceSequences.SetRow(part.InitialState, g.InitialState, b);
+        }
+
+        ReferenceSequences.ToFloat(dWih).CopyTo(g.WeightIh, 0);
+        ReferenceSequences.ToFloat(dWhh).CopyTo(g.WeightHh, 0);
+        ReferenceSequences.ToFloat(dBih).CopyTo(g.BiasIh, 0);
+        ReferenceSequences.ToFloat(dBhh).CopyTo(g.BiasHh, 0);
+        return g;
+    }
+
     private static double Apply(RnnActivation f, double a) => f == RnnActivation.Tanh ? Math.Tanh(a) : Math.Max(0, a);
 
     private static double Derivative(RnnActivation f, double y) => f == RnnActivation.Tanh ? 1 - (y * y) : (y > 0 ? 1 : 0);

@@ -138,6 +138,60 @@ public static class ReferenceGru
         return new GruGradients(ToFloat(dWih), ToFloat(dWhh), ToFloat(dBih), ToFloat(dBhh), ToFloat(dx), ToFloat(dh));
     }
 
+    /// <summary>
+    /// As <see cref="Forward(GruWeights, float[], float[], int, int)"/> over a variable-length batch and in either
+    /// direction: sequence b runs over its own <c>lengths[b]</c> steps (all when <paramref name="lengths"/> is null),
+    /// back to front when <paramref name="reverse"/>; outputs past its end are 0 and its final state is the state after
+    /// its last processed step. Each sequence is run on its own (see <see cref="ReferenceSequences"/>).
+    /// </summary>
+    public static (float[] Output, float[] FinalState) Forward(GruWeights w, float[] x, float[] h0, int steps, int batch, int[]? lengths, bool reverse)
+    {
+        int inSize = w.InputSize, hid = w.HiddenSize;
+        var y = new float[steps * batch * hid];
+        var final = new float[batch * hid];
+        for (int b = 0; b < batch; b++)
+        {
+            int length = ReferenceSequences.Length(lengths, b, steps);
+            var xs = ReferenceSequences.Gather(x, b, batch, inSize, length, reverse);
+            var (ys, hT) = Forward(w, xs, ReferenceSequences.Row(h0, b, hid), length, 1);
+            ReferenceSequences.Scatter(ys, y, b, batch, hid, length, reverse);
+            ReferenceSequences.SetRow(hT, final, b);
+        }
+
+        return (y, final);
+    }
+
+    /// <summary>
+    /// Backpropagation through time over a variable-length batch and in either direction, each sequence on its own,
+    /// its weight gradients summed. <paramref name="dOutput"/> at padded steps is ignored; <paramref name="dFinalState"/>
+    /// reaches each sequence at its last processed step.
+    /// </summary>
+    public static GruGradients Backward(GruWeights w, float[] x, float[] h0, int steps, int batch, float[] dOutput, float[] dFinalState, int[]? lengths, bool reverse)
+    {
+        int inSize = w.InputSize, hid = w.HiddenSize;
+        var dWih = new double[3 * hid * inSize];
+        var dWhh = new double[3 * hid * hid];
+        var dBih = new double[3 * hid];
+        var dBhh = new double[3 * hid];
+        var dx = new float[steps * batch * inSize];
+        var dh0 = new float[batch * hid];
+        for (int b = 0; b < batch; b++)
+        {
+            int length = ReferenceSequences.Length(lengths, b, steps);
+            var xs = ReferenceSequences.Gather(x, b, batch, inSize, length, reverse);
+            var dys = ReferenceSequences.Gather(dOutput, b, batch, hid, length, reverse);
+            var part = Backward(w, xs, ReferenceSequences.Row(h0, b, hid), length, 1, dys, ReferenceSequences.Row(dFinalState, b, hid));
+            ReferenceSequences.Accumulate(dWih, part.WeightIh);
+            ReferenceSequences.Accumulate(dWhh, part.WeightHh);
+            ReferenceSequences.Accumulate(dBih, part.BiasIh);
+            ReferenceSequences.Accumulate(dBhh, part.BiasHh);
+            ReferenceSequences.Scatter(part.Input, dx, b, batch, inSize, length, reverse);
+            ReferenceSequences.SetRow(part.InitialState, dh0, b);
+        }
+
+        return new GruGradients(ReferenceSequences.ToFloat(dWih), ReferenceSequences.ToFloat(dWhh), ReferenceSequences.ToFloat(dBih), ReferenceSequences.ToFloat(dBhh), dx, dh0);
+    }
+
     private static Trace Run(GruWeights w, float[] x, float[] h0, int steps, int batch)
     {
         int hid = w.HiddenSize;

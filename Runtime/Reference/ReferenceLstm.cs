@@ -124,6 +124,70 @@ public static class ReferenceLstm
         return new LstmGradients(ToFloat(dWih), ToFloat(dWhh), ToFloat(dBias), ToFloat(dBias), ToFloat(dPeep), ToFloat(dx), ToFloat(dh), ToFloat(dc));
     }
 
+    /// <summary>
+    /// As <see cref="Forward(LstmWeights, float[], float[], float[], int, int)"/> over a variable-length batch and in
+    /// either direction: sequence b runs over its own <c>lengths[b]</c> steps (all when <paramref name="lengths"/> is
+    /// null), back to front when <paramref name="reverse"/>; outputs past its end are 0 and its final states are the
+    /// states after its last processed step. Each sequence is run on its own (see <see cref="ReferenceSequences"/>).
+    /// </summary>
+    public static (float[] Output, float[] FinalState, float[] FinalCellState) Forward(LstmWeights w, float[] x, float[] h0, float[] c0, int steps, int batch, int[]? lengths, bool reverse)
+    {
+        int inSize = w.InputSize, hid = w.HiddenSize;
+        var y = new float[steps * batch * hid];
+        var finalH = new float[batch * hid];
+        var finalC = new float[batch * hid];
+        for (int b = 0; b < batch; b++)
+        {
+            int length = ReferenceSequences.Length(lengths, b, steps);
+            var xs = ReferenceSequences.Gather(x, b, batch, inSize, length, reverse);
+            var (ys, hT, cT) = Forward(w, xs, ReferenceSequences.Row(h0, b, hid), ReferenceSequences.Row(c0, b, hid), length, 1);
+            ReferenceSequences.Scatter(ys, y, b, batch, hid, length, reverse);
+            ReferenceSequences.SetRow(hT, finalH, b);
+            ReferenceSequences.SetRow(cT, finalC, b);
+        }
+
+        return (y, finalH, finalC);
+    }
+
+    /// <summary>
+    /// Backpropagation through time over a variable-length batch and in either direction, each sequence on its own,
+    /// its weight gradients summed. <paramref name="dOutput"/> at padded steps is ignored; the final-state gradients
+    /// reach each sequence at its last processed step.
+    /// </summary>
+    public static LstmGradients Backward(LstmWeights w, float[] x, float[] h0, float[] c0, int steps, int batch, float[] dOutput, float[] dFinalState, float[] dFinalCellState, int[]? lengths, bool reverse)
+    {
+        int inSize = w.InputSize, hid = w.HiddenSize, gateRows = GateCount(w) * hid;
+        var dWih = new double[gateRows * inSize];
+        var dWhh = new double[gateRows * hid];
+        var dBih = new double[gateRows];
+        var dBhh = new double[gateRows];
+        var dPeep = new double[w.PeepholeWeights.Length];
+        var dx = new float[steps * batch * inSize];
+        var dh0 = new float[batch * hid];
+        var dc0 = new float[batch * hid];
+        for (int b = 0; b < batch; b++)
+        {
+            int length = ReferenceSequences.Length(lengths, b, steps);
+            var xs = ReferenceSequences.Gather(x, b, batch, inSize, length, reverse);
+            var dys = ReferenceSequences.Gather(dOutput, b, batch, hid, length, reverse);
+            var part = Backward(
+                w, xs, ReferenceSequences.Row(h0, b, hid), ReferenceSequences.Row(c0, b, hid), length, 1, dys,
+                ReferenceSequences.Row(dFinalState, b, hid), ReferenceSequences.Row(dFinalCellState, b, hid));
+            ReferenceSequences.Accumulate(dWih, part.WeightIh);
+            ReferenceSequences.Accumulate(dWhh, part.WeightHh);
+            ReferenceSequences.Accumulate(dBih, part.BiasIh);
+            ReferenceSequences.Accumulate(dBhh, part.BiasHh);
+            ReferenceSequences.Accumulate(dPeep, part.PeepholeWeights);
+            ReferenceSequences.Scatter(part.Input, dx, b, batch, inSize, length, reverse);
+            ReferenceSequences.SetRow(part.InitialState, dh0, b);
+            ReferenceSequences.SetRow(part.InitialCellState, dc0, b);
+        }
+
+        return new LstmGradients(
+            ReferenceSequences.ToFloat(dWih), ReferenceSequences.ToFloat(dWhh), ReferenceSequences.ToFloat(dBih), ReferenceSequences.ToFloat(dBhh),
+            ReferenceSequences.ToFloat(dPeep), dx, dh0, dc0);
+    }
+
     /// <summary>Number of gate blocks in the weights: 4, or 3 when the input gate is coupled.</summary>
     public static int GateCount(LstmWeights w) => w.CoupledInputForget ? 3 : 4;
 
