@@ -88,10 +88,15 @@ internal static class DiagnosticDescriptors
         "Model has more parameters than an array can hold",
         "Model '{0}' has {1} parameters, more than the {2} one parameter array can hold; reduce the layer sizes");
 
+    public static readonly DiagnosticDescriptor BidirectionalNotRecurrent = Error(
+        DiagnosticIds.BidirectionalNotRecurrent,
+        "Only recurrent layers can be bidirectional",
+        "[Bidirectional] on '{0}' is not allowed: only a recurrent layer ([SimpleRnn], [Lstm] or [Gru]) runs in both directions; remove [Bidirectional] or put it on a recurrent layer");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         ModelNotPartial, UnsupportedModelType, NoLayers, InputSizeMissing, SizeOutOfRange, InvalidArgument,
         LayerPropertyShape, SeveralLayerAttributes, SoftmaxNotOnOutput, LayersSplitAcrossDeclarations,
-        RecurrentLayerNeedsSequence, LargeModel, GeneratedNameClash, ModelTooLarge);
+        RecurrentLayerNeedsSequence, LargeModel, GeneratedNameClash, ModelTooLarge, BidirectionalNotRecurrent);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new();
 

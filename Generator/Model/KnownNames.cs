@@ -12,6 +12,7 @@ internal static class KnownNames
     public const string SoftmaxAttribute = "RnnGen.SoftmaxAttribute";
     public const string LstmAttribute = "RnnGen.LstmAttribute";
     public const string GruAttribute = "RnnGen.GruAttribute";
+    public const string BidirectionalAttribute = "RnnGen.BidirectionalAttribute";
 
     public const string SimpleRnnLayer = "global::RnnGen.SimpleRnnLayer";
     public const string DenseLayer = "global::RnnGen.DenseLayer";
@@ -26,7 +27,7 @@ internal static class KnownNames
     {
         "InputSize", "OutputSize", "OutputIsSequence", "ParameterCount", "ParameterTensors", "Parameters",
         "Initialize", "InitialParameters", "InitializeArena", "Forward", "CheckForward", "RunForward",
-        "Backward", "RunBackward", "Workspace", "Trainer", "_parameters",
+        "Backward", "RunBackward", "Workspace", "Trainer", "_parameters", "LoadPyTorch", "PyTorchLayers",
     };
 
     /// <summary>Whether a layer named <paramref name="name"/> would clash with a generated member.</summary>

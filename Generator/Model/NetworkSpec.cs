@@ -68,6 +68,9 @@ internal sealed record LayerSpec(
     /// <summary>GRU: whether the reset gate acts after the recurrent product (PyTorch's form, the default).</summary>
     public bool ResetAfter { get; init; } = true;
 
+    /// <summary>Whether <c>[Bidirectional]</c> is on the property: a recurrent layer then runs forward and in reverse.</summary>
+    public bool Bidirectional { get; init; }
+
     /// <summary>Whether the layer carries state across time steps.</summary>
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 }

@@ -99,6 +99,7 @@ internal static class ModelParser
         }
 
         bool softmax = attributes.Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.SoftmaxAttribute);
+        bool bidirectional = attributes.Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.BidirectionalAttribute);
         var definition = property.PartialImplementationPart is not null || property.IsPartialDefinition;
         // The generated implementation is a plain get-only property; any other form would not match it.
         bool plainForm = property.RefKind == RefKind.None && !HasInheritanceModifier(property);
@@ -119,10 +120,12 @@ internal static class ModelParser
             Peephole = peephole,
             CoupledInputForget = coupledInputForget,
             ResetAfter = resetAfter,
+            Bidirectional = bidirectional,
         };
     }
 
-    private static bool IsLayerOrModifier(string? name) => KindOf(name) != LayerKind.Unknown || name == KnownNames.SoftmaxAttribute;
+    private static bool IsLayerOrModifier(string? name) =>
+        KindOf(name) != LayerKind.Unknown || name == KnownNames.SoftmaxAttribute || name == KnownNames.BidirectionalAttribute;
 
     private static LayerKind KindOf(string? attributeName) => attributeName switch
     {

@@ -17,4 +17,5 @@ internal static class DiagnosticIds
     public const string LargeModel = "RNN0012";
     public const string GeneratedNameClash = "RNN0013";
     public const string ModelTooLarge = "RNN0014";
+    public const string BidirectionalNotRecurrent = "RNN0015";
 }

@@ -85,10 +85,20 @@ internal static class ModelRules
                 Layer(DiagnosticIds.SeveralLayerAttributes, ViolationTarget.LayerProperty, i, layer.Name);
             }
 
+            if (layer.Bidirectional && !layer.IsRecurrent)
+            {
+                // On a dense layer, or alone without a layer attribute.
+                Layer(DiagnosticIds.BidirectionalNotRecurrent, ViolationTarget.LayerProperty, i, layer.Name);
+            }
+
             if (layer.Kind == LayerKind.Unknown)
             {
-                // Only [Softmax] (or another modifier) without a layer attribute.
-                Layer(DiagnosticIds.SoftmaxNotOnOutput, ViolationTarget.LayerProperty, i, layer.Name);
+                // Only modifiers without a layer attribute: [Softmax] there is misplaced ([Bidirectional] is reported above).
+                if (layer.Softmax || !layer.Bidirectional)
+                {
+                    Layer(DiagnosticIds.SoftmaxNotOnOutput, ViolationTarget.LayerProperty, i, layer.Name);
+                }
+
                 continue;
             }
 
@@ -127,8 +137,11 @@ internal static class ModelRules
                 Layer(DiagnosticIds.RecurrentLayerNeedsSequence, ViolationTarget.LayerAttribute, i, layer.Name, spec.Layers[i - 1].Name);
             }
 
-            int outputSize = layer.Size > 0 ? layer.Size : 0;
-            parameters += ParameterCount(layer, inputSize, outputSize);
+            // A bidirectional layer has each tensor twice and passes on [h→; h←], 2H wide.
+            int directions = layer.IsRecurrent && layer.Bidirectional ? 2 : 1;
+            int units = layer.Size > 0 ? layer.Size : 0;
+            parameters += directions * ParameterCount(layer, inputSize, units);
+            int outputSize = (int)System.Math.Min((long)directions * units, int.MaxValue);
             if (layer.IsRecurrent)
             {
                 sequence = layer.ReturnSequences;
@@ -150,7 +163,7 @@ internal static class ModelRules
     }
 
     /// <summary>
-    /// Parameters of one layer reading <paramref name="inputSize"/> features, in 64 bits so that absurd sizes are
+    /// Parameters of one layer (one direction of a bidirectional layer) reading <paramref name="inputSize"/> features, in 64 bits so that absurd sizes are
     /// reported rather than overflowed. Gated cells have one weight block per gate: LSTM 4 (3 when the input gate is
     /// coupled to the forget gate) plus one peephole vector per peeping gate, GRU 3.
     /// </summary>
