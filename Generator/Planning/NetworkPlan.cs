@@ -11,6 +11,12 @@ namespace RnnGen.Generator.Planning;
 /// <param name="InitBound">Initialisation draws from U(−bound, bound).</param>
 internal sealed record TensorPlan(string Name, string Symbol, string OffsetConstant, int Offset, EquatableArray<int> Shape, float InitBound)
 {
+    /// <summary>Whether the tensor belongs to the reverse direction of a bidirectional layer (named <c>..._reverse</c>).</summary>
+    public bool Reverse { get; init; }
+
+    /// <summary>The symbol as equations write it: <c>W_ih</c>, or <c>W_ih←</c> for the reverse direction.</summary>
+    public string DisplaySymbol => Reverse ? Symbol + "←" : Symbol;
+
     public int Length
     {
         get
@@ -32,7 +38,7 @@ internal sealed record TensorPlan(string Name, string Symbol, string OffsetConst
 /// <param name="Spec">The layer as declared.</param>
 /// <param name="Index">Position in the model.</param>
 /// <param name="InputSize">Features the layer reads per row.</param>
-/// <param name="OutputSize">Features the layer writes per row.</param>
+/// <param name="OutputSize">Features the layer writes per row: its units, or <c>2H</c> for a bidirectional layer.</param>
 /// <param name="InputIsSequence">Whether its input has a time axis (<c>[T, B, I]</c>) or not (<c>[B, I]</c>).</param>
 /// <param name="OutputIsSequence">Whether its output has a time axis.</param>
 /// <param name="ParameterOffset">Arena offset of the layer's first parameter.</param>
@@ -50,6 +56,27 @@ internal sealed record LayerPlan(
     EquatableArray<TensorPlan> Tensors)
 {
     public string Name => Spec.Name;
+
+    /// <summary>Number of directions: 2 for a bidirectional recurrent layer, else 1.</summary>
+    public int Directions => Spec.IsRecurrent && Spec.Bidirectional ? 2 : 1;
+
+    /// <summary>Hidden units of one direction of a recurrent layer (<c>H</c>); the outputs of a dense layer.</summary>
+    public int HiddenSize => Spec.Size;
+
+    /// <summary>The tensors of one direction (0 forward, 1 reverse), in arena order.</summary>
+    public EquatableArray<TensorPlan> DirectionTensors(int direction)
+    {
+        var list = new System.Collections.Generic.List<TensorPlan>();
+        foreach (var t in Tensors)
+        {
+            if (t.Reverse == (direction == 1))
+            {
+                list.Add(t);
+            }
+        }
+
+        return new EquatableArray<TensorPlan>(list);
+    }
 }
 
 /// <summary>

@@ -6,7 +6,8 @@ namespace RnnGen.Generator.Planning;
 
 /// <summary>
 /// Resolves every layer's input and output size from the one before it and places all parameters in one
-/// arena, layer after layer, tensors in the order PyTorch lists them. Only called for valid specs.
+/// arena, layer after layer, tensors in the order PyTorch lists them (a bidirectional layer's reverse direction
+/// after its forward direction, as <c>state_dict</c> does). Only called for valid specs.
 /// </summary>
 internal static class NetworkPlanner
 {
@@ -20,71 +21,35 @@ internal static class NetworkPlanner
         {
             var layer = spec.Layers[i];
             var tensors = new List<TensorPlan>();
-            void Tensor(string name, string symbol, string constant, float bound, params int[] shape)
-            {
-                var plan = new TensorPlan(name, symbol, layer.Name + "_" + constant, offset, new EquatableArray<int>(shape), bound);
-                tensors.Add(plan);
-                offset += plan.Length;
-            }
-
             int start = offset;
-            int size = layer.Size;
-            bool outputSequence = sequence;
-            switch (layer.Kind)
+            int directions = layer.IsRecurrent && layer.Bidirectional ? 2 : 1;
+            for (int direction = 0; direction < directions; direction++)
             {
-                case LayerKind.SimpleRnn:
-                    // PyTorch's torch.nn.RNN: every tensor from U(−1/√H, 1/√H).
-                    float k = 1f / (float)Math.Sqrt(size);
-                    Tensor("weight_ih", "W_ih", "WeightIh", k, size, inputSize);
-                    Tensor("weight_hh", "W_hh", "WeightHh", k, size, size);
-                    Tensor("bias_ih", "b_ih", "BiasIh", k, size);
-                    Tensor("bias_hh", "b_hh", "BiasHh", k, size);
-                    outputSequence = layer.ReturnSequences;
-                    break;
-                case LayerKind.Lstm:
+                foreach (var (name, symbol, constant, bound, shape) in TensorsOf(layer, inputSize))
                 {
-                    // PyTorch's torch.nn.LSTM: every tensor from U(−1/√H, 1/√H); the peephole vectors likewise.
-                    // Gate blocks i, f, g, o, or f, g, o when the input gate is coupled (i = 1 − f has no weights).
-                    float bound = 1f / (float)Math.Sqrt(size);
-                    int rows = (layer.CoupledInputForget ? 3 : 4) * size;
-                    Tensor("weight_ih", "W_ih", "WeightIh", bound, rows, inputSize);
-                    Tensor("weight_hh", "W_hh", "WeightHh", bound, rows, size);
-                    Tensor("bias_ih", "b_ih", "BiasIh", bound, rows);
-                    Tensor("bias_hh", "b_hh", "BiasHh", bound, rows);
-                    if (layer.Peephole)
+                    // The reverse direction's tensors carry PyTorch's suffix: weight_ih_reverse, ...
+                    bool reverse = direction == 1;
+                    var plan = new TensorPlan(
+                        reverse ? name + "_reverse" : name,
+                        symbol,
+                        layer.Name + "_" + constant + (reverse ? "Reverse" : string.Empty),
+                        offset,
+                        new EquatableArray<int>(shape),
+                        bound)
                     {
-                        // Rows p_i, p_f, p_o, or p_f, p_o when coupled.
-                        Tensor("peephole", "W_peephole", "Peephole", bound, layer.CoupledInputForget ? 2 : 3, size);
-                    }
-
-                    outputSequence = layer.ReturnSequences;
-                    break;
+                        Reverse = reverse,
+                    };
+                    tensors.Add(plan);
+                    offset += plan.Length;
                 }
-
-                case LayerKind.Gru:
-                {
-                    // PyTorch's torch.nn.GRU: every tensor from U(−1/√H, 1/√H); gate blocks r, z, n.
-                    float bound = 1f / (float)Math.Sqrt(size);
-                    Tensor("weight_ih", "W_ih", "WeightIh", bound, 3 * size, inputSize);
-                    Tensor("weight_hh", "W_hh", "WeightHh", bound, 3 * size, size);
-                    Tensor("bias_ih", "b_ih", "BiasIh", bound, 3 * size);
-                    Tensor("bias_hh", "b_hh", "BiasHh", bound, 3 * size);
-                    outputSequence = layer.ReturnSequences;
-                    break;
-                }
-
-                case LayerKind.Dense:
-                    // PyTorch's torch.nn.Linear: U(−1/√I, 1/√I) for weight and bias.
-                    float d = 1f / (float)Math.Sqrt(inputSize);
-                    Tensor("weight", "W", "Weight", d, size, inputSize);
-                    Tensor("bias", "b", "Bias", d, size);
-                    break;
-                default:
-                    throw new InvalidOperationException($"Layer kind {layer.Kind} cannot be planned.");
             }
 
-            layers.Add(new LayerPlan(layer, i, inputSize, size, sequence, outputSequence, start, offset - start, new EquatableArray<TensorPlan>(tensors)));
-            inputSize = size;
+            bool outputSequence = layer.IsRecurrent ? layer.ReturnSequences : sequence;
+
+            // A bidirectional layer passes on [h→; h←].
+            int outputSize = directions * layer.Size;
+            layers.Add(new LayerPlan(layer, i, inputSize, outputSize, sequence, outputSequence, start, offset - start, new EquatableArray<TensorPlan>(tensors)));
+            inputSize = outputSize;
             sequence = outputSequence;
         }
 
@@ -97,5 +62,66 @@ internal static class NetworkPlanner
             sequence,
             last.Softmax ? OutputKind.Softmax : OutputKind.Linear,
             offset);
+    }
+
+    /// <summary>The tensors of one direction of <paramref name="layer"/>: name, symbol, offset-constant stem, initialisation bound, shape.</summary>
+    private static IEnumerable<(string Name, string Symbol, string Constant, float Bound, int[] Shape)> TensorsOf(LayerSpec layer, int inputSize)
+    {
+        int size = layer.Size;
+        switch (layer.Kind)
+        {
+            case LayerKind.SimpleRnn:
+            {
+                // PyTorch's torch.nn.RNN: every tensor from U(−1/√H, 1/√H).
+                float k = 1f / (float)Math.Sqrt(size);
+                yield return ("weight_ih", "W_ih", "WeightIh", k, new[] { size, inputSize });
+                yield return ("weight_hh", "W_hh", "WeightHh", k, new[] { size, size });
+                yield return ("bias_ih", "b_ih", "BiasIh", k, new[] { size });
+                yield return ("bias_hh", "b_hh", "BiasHh", k, new[] { size });
+                break;
+            }
+
+            case LayerKind.Lstm:
+            {
+                // PyTorch's torch.nn.LSTM: every tensor from U(−1/√H, 1/√H); the peephole vectors likewise.
+                // Gate blocks i, f, g, o, or f, g, o when the input gate is coupled (i = 1 − f has no weights).
+                float bound = 1f / (float)Math.Sqrt(size);
+                int rows = (layer.CoupledInputForget ? 3 : 4) * size;
+                yield return ("weight_ih", "W_ih", "WeightIh", bound, new[] { rows, inputSize });
+                yield return ("weight_hh", "W_hh", "WeightHh", bound, new[] { rows, size });
+                yield return ("bias_ih", "b_ih", "BiasIh", bound, new[] { rows });
+                yield return ("bias_hh", "b_hh", "BiasHh", bound, new[] { rows });
+                if (layer.Peephole)
+                {
+                    // Rows p_i, p_f, p_o, or p_f, p_o when coupled.
+                    yield return ("peephole", "W_peephole", "Peephole", bound, new[] { layer.CoupledInputForget ? 2 : 3, size });
+                }
+
+                break;
+            }
+
+            case LayerKind.Gru:
+            {
+                // PyTorch's torch.nn.GRU: every tensor from U(−1/√H, 1/√H); gate blocks r, z, n.
+                float bound = 1f / (float)Math.Sqrt(size);
+                yield return ("weight_ih", "W_ih", "WeightIh", bound, new[] { 3 * size, inputSize });
+                yield return ("weight_hh", "W_hh", "WeightHh", bound, new[] { 3 * size, size });
+                yield return ("bias_ih", "b_ih", "BiasIh", bound, new[] { 3 * size });
+                yield return ("bias_hh", "b_hh", "BiasHh", bound, new[] { 3 * size });
+                break;
+            }
+
+            case LayerKind.Dense:
+            {
+                // PyTorch's torch.nn.Linear: U(−1/√I, 1/√I) for weight and bias.
+                float d = 1f / (float)Math.Sqrt(inputSize);
+                yield return ("weight", "W", "Weight", d, new[] { size, inputSize });
+                yield return ("bias", "b", "Bias", d, new[] { size });
+                break;
+            }
+
+            default:
+                throw new InvalidOperationException($"Layer kind {layer.Kind} cannot be planned.");
+        }
     }
 }
