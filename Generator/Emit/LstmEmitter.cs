@@ -15,7 +15,15 @@ internal sealed class LstmEmitter : RecurrentEmitter
 {
     public static readonly LstmEmitter Instance = new();
 
-    public override string Describe(LayerPlan layer)
+    private static readonly RecurrentState[] LstmStates =
+    {
+        new("State", "h", "state"),
+        new("CellState", "c", "cell state"),
+    };
+
+    protected override IReadOnlyList<RecurrentState> States(LayerPlan layer) => LstmStates;
+
+    protected override string CellName(LayerPlan layer)
     {
         var spec = layer.Spec;
         return (spec.Peephole, spec.CoupledInputForget) switch
@@ -27,89 +35,45 @@ internal sealed class LstmEmitter : RecurrentEmitter
         };
     }
 
-    public override string ViewArguments(LayerPlan layer) =>
-        $"{layer.InputSize}, {layer.OutputSize}, peephole: {Bool(layer.Spec.Peephole)}, coupledInputForget: {Bool(layer.Spec.CoupledInputForget)}";
+    protected override string CellViewArguments(LayerPlan layer) =>
+        $"{layer.InputSize}, {layer.HiddenSize}, peephole: {Bool(layer.Spec.Peephole)}, coupledInputForget: {Bool(layer.Spec.CoupledInputForget)}";
 
-    public override IEnumerable<WorkspaceBuffer> Buffers(LayerPlan layer)
+    protected override string SizeConstants(LayerPlan layer) => $"const int I = {layer.InputSize}, H = {layer.HiddenSize}, G = {GateCount(layer)} * H;";
+
+    protected override string ForwardSummaryTail(LayerPlan layer) => $"; gate blocks {GateText(layer)}";
+
+    protected override string BackwardSummary(LayerPlan layer) =>
+        $", dL/dh_T and dL/dc_T → dW_ih, dW_hh, db_ih, db_hh{(layer.Spec.Peephole ? ", dW_peephole" : string.Empty)}, dL/dh_0, dL/dc_0";
+
+    protected override IEnumerable<WorkspaceBuffer> ForwardBuffers(LayerPlan layer, Direction d)
     {
-        int h = layer.OutputSize;
-        string n = layer.Name;
-        string gates = GateText(layer);
-        yield return new($"{n}_Gates", $"maxSteps * maxBatch * {GateRows(layer)}", $"gates [T, B, {GateCount(layer)}·{h}], blocks {gates}: pre-activations, then activations", false);
-        yield return new($"{n}_H", $"(maxSteps + 1) * maxBatch * {h}", $"h [T+1, B, {h}]: hidden states, h[0] = h_0", false);
-        yield return new($"{n}_C", $"(maxSteps + 1) * maxBatch * {h}", $"c [T+1, B, {h}]: cell states, c[0] = c_0", false);
-        yield return new($"{n}_InitialState", $"maxBatch * {h}", $"h_0 [B, {h}]", false);
-        yield return new($"{n}_FinalState", $"maxBatch * {h}", $"h_T [B, {h}]", false);
-        yield return new($"{n}_InitialCellState", $"maxBatch * {h}", $"c_0 [B, {h}]", false);
-        yield return new($"{n}_FinalCellState", $"maxBatch * {h}", $"c_T [B, {h}]", false);
-        yield return OutputGradientBuffer(layer);
-        yield return new($"{n}_dGates", $"maxSteps * maxBatch * {GateRows(layer)}", $"dL/da [T, B, {GateCount(layer)}·{h}], blocks {gates}: gradient of the gate pre-activations", true);
-        yield return new($"{n}_dH", $"maxBatch * {h}", $"dL/dh_t [B, {h}] carried back through time", true);
-        yield return new($"{n}_dC", $"maxBatch * {h}", $"dL/dc_t [B, {h}] carried back through time", true);
-        yield return new($"{n}_InitialStateGradient", $"maxBatch * {h}", $"dL/dh_0 [B, {h}]", true);
-        yield return new($"{n}_FinalStateGradient", $"maxBatch * {h}", $"dL/dh_T [B, {h}], given", true);
-        yield return new($"{n}_InitialCellStateGradient", $"maxBatch * {h}", $"dL/dc_0 [B, {h}]", true);
-        yield return new($"{n}_FinalCellStateGradient", $"maxBatch * {h}", $"dL/dc_T [B, {h}], given", true);
+        int h = layer.HiddenSize;
+        yield return new(d.Field("Gates"), $"maxSteps * maxBatch * {GateRows(layer)}", $"gates{d.Arrow} [T, B, {GateCount(layer)}·{h}], blocks {GateText(layer)}: pre-activations, then activations", false);
+        yield return new(d.Field("H"), $"(maxSteps + 1) * maxBatch * {h}", $"h{d.Arrow} [T+1, B, {h}]: hidden states, h[0] = h_0", false);
+        yield return new(d.Field("C"), $"(maxSteps + 1) * maxBatch * {h}", $"c{d.Arrow} [T+1, B, {h}]: cell states, c[0] = c_0", false);
     }
 
-    public override void EmitStateMembers(CodeWriter w, LayerPlan layer)
+    protected override IEnumerable<WorkspaceBuffer> BackwardBuffers(LayerPlan layer, Direction d)
     {
-        base.EmitStateMembers(w, layer);
-        string n = layer.Name;
-        int h = layer.OutputSize;
-        w.Line($"/// <summary>Initial cell state <c>c_0</c> of <c>{n}</c>, <c>[MaxBatch, {h}]</c>; Forward reads the first <c>batch·{h}</c> values. Zero until written.</summary>");
-        w.Line($"public Span<float> {n}InitialCellState => {n}_InitialCellState;");
-        w.Blank();
-        w.Line($"/// <summary>Final cell state <c>c_T</c> of <c>{n}</c> after the last Forward, <c>[MaxBatch, {h}]</c> (first <c>batch·{h}</c> values).</summary>");
-        w.Line($"public Span<float> {n}FinalCellState => {n}_FinalCellState;");
-        w.Blank();
-        w.Line($"/// <summary>Gradient <c>dL/dc_0</c> of <c>{n}</c>'s initial cell state, written by Backward, <c>[MaxBatch, {h}]</c>. Empty for an inference workspace.</summary>");
-        w.Line($"public Span<float> {n}InitialCellStateGradient => {n}_InitialCellStateGradient;");
-        w.Blank();
-        w.Line($"/// <summary>Gradient <c>dL/dc_T</c> of <c>{n}</c>'s final cell state, read by Backward, <c>[MaxBatch, {h}]</c>. Zero unless written (the loss does not depend on c_T).</summary>");
-        w.Line($"public Span<float> {n}FinalCellStateGradient => {n}_FinalCellStateGradient;");
-        w.Blank();
+        int h = layer.HiddenSize;
+        yield return new(d.Field("dGates"), $"maxSteps * maxBatch * {GateRows(layer)}", $"dL/da{d.Arrow} [T, B, {GateCount(layer)}·{h}], blocks {GateText(layer)}: gradient of the gate pre-activations", true);
+        yield return new(d.Field("dH"), $"maxBatch * {h}", $"dL/dh{d.Arrow}_t [B, {h}] carried back through time", true);
+        yield return new(d.Field("dC"), $"maxBatch * {h}", $"dL/dc{d.Arrow}_t [B, {h}] carried back through time", true);
     }
 
-    public override IEnumerable<string> ResetStatements(LayerPlan layer)
+    protected override void EmitDirectionForward(CodeWriter w, LayerPlan layer, Direction d)
     {
-        foreach (var statement in base.ResetStatements(layer))
-        {
-            yield return statement;
-        }
-
-        yield return $"{layer.Name}_InitialCellState.Clear();";
-    }
-
-    public override IEnumerable<string> CarryStatements(LayerPlan layer)
-    {
-        foreach (var statement in base.CarryStatements(layer))
-        {
-            yield return statement;
-        }
-
-        yield return $"{layer.Name}_FinalCellState.CopyTo({layer.Name}_InitialCellState);";
-    }
-
-    public override void EmitForward(CodeWriter w, LayerPlan layer)
-    {
-        string n = layer.Name;
         var spec = layer.Spec;
-        w.Line($"/// <summary>{n} forward: {Describe(layer)}, x [T, B, {layer.InputSize}] → {(layer.OutputIsSequence ? "h" : "h_T")} {Shape(layer.OutputIsSequence, layer.OutputSize)}; gate blocks {GateText(layer)}.</summary>");
-        w.Line($"private void {n}_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)");
-        w.Open();
-        w.Line($"const int I = {layer.InputSize}, H = {layer.OutputSize}, G = {GateCount(layer)} * H;");
-        EmitParameterViews(w, layer, gradients: false);
-        w.Line($"int bh = batch * H, bg = batch * G;");
-        w.Line($"Span<float> gates = ws.{n}_Gates.Slice(0, steps * bg); // [T, B, {GateCount(layer)}H], blocks {GateText(layer)}");
-        w.Line($"Span<float> h = ws.{n}_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]");
-        w.Line($"Span<float> c = ws.{n}_C.Slice(0, (steps + 1) * bh); // c [T+1, B, H]");
+        EmitDirectionViews(w, d, gradients: false);
+        w.Line($"Span<float> gates = {d.Buffer("Gates")}.Slice(0, steps * bg); // [T, B, {GateCount(layer)}H], blocks {GateText(layer)}");
+        w.Line($"Span<float> h = {d.Buffer("H")}.Slice(0, (steps + 1) * bh); // h{d.Arrow} [T+1, B, H]");
+        w.Line($"Span<float> c = {d.Buffer("C")}.Slice(0, (steps + 1) * bh); // c{d.Arrow} [T+1, B, H]");
         w.Blank();
         w.Line($"// h[0] = h_0, c[0] = c_0: the initial states");
-        w.Line($"ws.{n}_InitialState.Slice(0, bh).CopyTo(h);");
-        w.Line($"ws.{n}_InitialCellState.Slice(0, bh).CopyTo(c);");
+        w.Line($"{d.State("InitialState")}.CopyTo(h);");
+        w.Line($"{d.State("InitialCellState")}.CopyTo(c);");
         w.Line($"// a_t = W_ih x_t + b_ih + b_hh for every t at once: one [T·B, I] × [I, {GateCount(layer)}H] product");
-        w.Line($"Gemm.MatMulNT(x, wIh, gates, steps * batch, G, I, accumulate: false);");
+        w.Line($"Gemm.MatMulNT({d.Input}, wIh, gates, steps * batch, G, I, accumulate: false);");
         w.Line($"Vec.AddToRows(bIh, gates, steps * batch);");
         w.Line($"Vec.AddToRows(bHh, gates, steps * batch);");
         w.Line($"for (int t = 0; t < steps; t++)");
@@ -132,45 +96,39 @@ internal sealed class LstmEmitter : RecurrentEmitter
         }
 
         w.Line($"LstmCell.{(spec.CoupledInputForget ? "ForwardCoupled" : "Forward")}(gt, c.Slice(t * bh, bh), c.Slice((t + 1) * bh, bh), h.Slice((t + 1) * bh, bh), {Peephole(layer, gradient: false)}, batch, H);");
+        EmitForwardStepMask(w, layer);
         w.Close();
         w.Blank();
-        w.Line($"// h_T, c_T: the final states");
-        w.Line($"h.Slice(steps * bh, bh).CopyTo(ws.{n}_FinalState);");
-        w.Line($"c.Slice(steps * bh, bh).CopyTo(ws.{n}_FinalCellState);");
-        w.Close();
+        EmitFinalStates(w, layer, d);
     }
 
-    public override void EmitBackward(CodeWriter w, LayerPlan layer)
+    protected override void EmitDirectionBackward(CodeWriter w, LayerPlan layer, Direction d)
     {
-        string n = layer.Name;
         var spec = layer.Spec;
-        string peepholeGradient = spec.Peephole ? ", dW_peephole" : string.Empty;
-        w.Line($"/// <summary>{n} backward through time: dL/dy {Shape(layer.OutputIsSequence, layer.OutputSize)}, dL/dh_T and dL/dc_T → dW_ih, dW_hh, db_ih, db_hh{peepholeGradient}, dL/dh_0, dL/dc_0 and dx [T, B, {layer.InputSize}].</summary>");
-        w.Line($"private void {n}_Backward(Workspace ws, ReadOnlySpan<float> x, Span<float> dx, int batch, int steps)");
-        w.Open();
-        w.Line($"const int I = {layer.InputSize}, H = {layer.OutputSize}, G = {GateCount(layer)} * H;");
-        EmitParameterViews(w, layer, gradients: true);
-        w.Line($"int bh = batch * H, bg = batch * G;");
-        w.Line($"ReadOnlySpan<float> gates = ws.{n}_Gates.Slice(0, steps * bg); // activations [T, B, {GateCount(layer)}H], blocks {GateText(layer)}");
-        w.Line($"ReadOnlySpan<float> h = ws.{n}_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]");
-        w.Line($"ReadOnlySpan<float> c = ws.{n}_C.Slice(0, (steps + 1) * bh); // c [T+1, B, H]");
-        w.Line($"ReadOnlySpan<float> dy = ws.{n}_dY.Slice(0, {(layer.OutputIsSequence ? "steps * bh" : "bh")}); // dL/dy {OutputGradientShape(layer)}");
-        w.Line($"Span<float> dGates = ws.{n}_dGates.Slice(0, steps * bg); // dL/da [T, B, {GateCount(layer)}H]");
-        w.Line($"Span<float> dh = ws.{n}_dH.Slice(0, bh); // dL/dh_t through the recurrence [B, H]");
-        w.Line($"Span<float> dc = ws.{n}_dC.Slice(0, bh); // dL/dc_t through the recurrence [B, H]");
+        EmitDirectionViews(w, d, gradients: true);
+        w.Line($"ReadOnlySpan<float> gates = {d.Buffer("Gates")}.Slice(0, steps * bg); // activations [T, B, {GateCount(layer)}H], blocks {GateText(layer)}");
+        w.Line($"ReadOnlySpan<float> h = {d.Buffer("H")}.Slice(0, (steps + 1) * bh); // h{d.Arrow} [T+1, B, H]");
+        w.Line($"ReadOnlySpan<float> c = {d.Buffer("C")}.Slice(0, (steps + 1) * bh); // c{d.Arrow} [T+1, B, H]");
+        w.Line($"Span<float> dy = {d.Buffer("dY")}.Slice(0, {(layer.OutputIsSequence ? "steps * bh" : "bh")}); // dL/dh{d.Arrow} from above {OutputGradientShape(layer)}");
+        w.Line($"Span<float> dGates = {d.Buffer("dGates")}.Slice(0, steps * bg); // dL/da [T, B, {GateCount(layer)}H]");
+        w.Line($"Span<float> dh = {d.Buffer("dH")}.Slice(0, bh); // dL/dh_t through the recurrence [B, H]");
+        w.Line($"Span<float> dc = {d.Buffer("dC")}.Slice(0, bh); // dL/dc_t through the recurrence [B, H]");
+        EmitCarryBuffers(w, layer);
         w.Blank();
         w.Line($"// dh_T = ∂L/∂h_T, dc_T = ∂L/∂c_T: the gradients of the final states");
-        w.Line($"ws.{n}_FinalStateGradient.Slice(0, bh).CopyTo(dh);");
-        w.Line($"ws.{n}_FinalCellStateGradient.Slice(0, bh).CopyTo(dc);");
+        w.Line($"{d.State("FinalStateGradient")}.CopyTo(dh);");
+        w.Line($"{d.State("FinalCellStateGradient")}.CopyTo(dc);");
         if (!layer.OutputIsSequence)
         {
             w.Line($"// dh_T += dy: the layer above read only h_T");
             w.Line($"Vec.Add(dy, dh);");
         }
 
+        EmitOutputGradientMask(w, layer);
         w.Line($"for (int t = steps - 1; t >= 0; t--)");
         w.Open();
         w.Line($"Span<float> dGt = dGates.Slice(t * bg, bg);");
+        EmitBackwardStepMaskStart(w, layer);
         if (layer.OutputIsSequence)
         {
             w.Line($"// dh_t = dy_t + W_hhᵀ da_{{t+1}}");
@@ -201,29 +159,29 @@ internal sealed class LstmEmitter : RecurrentEmitter
         w.Line($"LstmCell.{(spec.CoupledInputForget ? "BackwardCoupled" : "Backward")}(gates.Slice(t * bg, bg), c.Slice(t * bh, bh), c.Slice((t + 1) * bh, bh), {Peephole(layer, gradient: false)}, dh, dc, dGt, {Peephole(layer, gradient: true)}, batch, H);");
         w.Line($"// dh_{{t−1}} = W_hhᵀ da_t: one [B, {GateCount(layer)}H] × [{GateCount(layer)}H, H] product");
         w.Line($"Gemm.MatMulNN(dGt, wHh, dh, batch, H, G, accumulate: false);");
+        EmitBackwardStepMaskEnd(w, layer);
         w.Close();
         w.Blank();
         w.Line($"// dL/dh_0, dL/dc_0");
-        w.Line($"dh.CopyTo(ws.{n}_InitialStateGradient);");
-        w.Line($"dc.CopyTo(ws.{n}_InitialCellStateGradient);");
+        w.Line($"dh.CopyTo({d.State("InitialStateGradient")});");
+        w.Line($"dc.CopyTo({d.State("InitialCellStateGradient")});");
         w.Line($"// dW_ih += Σ_t da_tᵀ x_t: one [{GateCount(layer)}H, T·B] × [T·B, I] product");
-        w.Line($"Gemm.MatMulTN(dGates, x, dWIh, G, I, steps * batch, accumulate: true);");
+        w.Line($"Gemm.MatMulTN(dGates, {d.Input}, dWIh, G, I, steps * batch, accumulate: true);");
         w.Line($"// dW_hh += Σ_t da_tᵀ h_{{t−1}}");
         w.Line($"Gemm.MatMulTN(dGates, h.Slice(0, steps * bh), dWHh, G, H, steps * batch, accumulate: true);");
         w.Line($"// db_ih += Σ_t da_t; db_hh += Σ_t da_t");
         w.Line($"Vec.AddColumnSums(dGates, steps * batch, dBIh);");
         w.Line($"Vec.AddColumnSums(dGates, steps * batch, dBHh);");
         w.Line($"// dx_t = W_ihᵀ da_t");
-        w.Line($"if (!dx.IsEmpty)");
+        w.Line($"if (!{d.InputGradient}.IsEmpty)");
         w.Open();
-        w.Line($"Gemm.MatMulNN(dGates, wIh, dx, steps * batch, I, G, accumulate: false);");
-        w.Close();
+        w.Line($"Gemm.MatMulNN(dGates, wIh, {d.InputGradient}, steps * batch, I, G, accumulate: false);");
         w.Close();
     }
 
     private static int GateCount(LayerPlan layer) => layer.Spec.CoupledInputForget ? 3 : 4;
 
-    private static int GateRows(LayerPlan layer) => GateCount(layer) * layer.OutputSize;
+    private static int GateRows(LayerPlan layer) => GateCount(layer) * layer.HiddenSize;
 
     private static string GateText(LayerPlan layer) => layer.Spec.CoupledInputForget ? "f, g, o" : "i, f, g, o";
 

@@ -57,6 +57,7 @@ internal static class ModelEmitter
         w.Open();
         EmitConstants(w, plan);
         EmitParameters(w, plan);
+        EmitPyTorchImport(w, plan);
         EmitForward(w, plan);
         EmitBackward(w, plan);
         foreach (var layer in plan.Layers)
@@ -214,7 +215,37 @@ internal static class ModelEmitter
         w.Open();
         w.Raw("CheckForward(workspace, input, batch, steps);");
         w.Line($"ShapeCheck.Length(output.Length, {LayerEmitter.Rows(plan.OutputIsSequence)} * OutputSize, nameof(output), \"{outShape}\");");
-        w.Raw("RunForward(workspace, input, batch, steps);");
+        w.Raw("RunForward(workspace, input, default, batch, steps);");
+        w.Raw("var ws = workspace;");
+        w.Raw(LayerEmitter.For(last.Spec.Kind).Output(last) + ".CopyTo(output);");
+        w.Close();
+        w.Blank();
+        w.Raw("/// <summary>");
+        w.Raw("/// Runs the network on a batch of sequences of different lengths, padded to <paramref name=\"steps\"/> steps, as ONNX's");
+        w.Raw("/// <c>sequence_lens</c>: sequence b is read for its first <c>lengths[b]</c> steps only. Past its end every layer's");
+        w.Raw("/// output is 0 and its state is carried unchanged, so each final state is the state after the sequence's own last");
+        w.Raw("/// step; a reverse direction starts at that step; a layer that returns only its last state returns that one. Inputs at");
+        w.Raw("/// padded steps are never read into a result (pad with zeros, or any finite value).");
+        if (plan.OutputIsSequence)
+        {
+            w.Raw("/// Output rows past a sequence's end are 0.");
+        }
+
+        w.Raw("/// </summary>");
+        w.Raw("/// <param name=\"workspace\">Preallocated memory, with room for at least this batch and number of steps.</param>");
+        w.Line($"/// <param name=\"input\">Inputs <c>[T, B, {plan.InputSize}]</c>, time-major.</param>");
+        w.Raw("/// <param name=\"lengths\">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name=\"steps\"/>.</param>");
+        w.Raw("/// <param name=\"batch\">Number of sequences, <c>B</c>.</param>");
+        w.Raw("/// <param name=\"steps\">Number of time steps, <c>T</c>: the longest sequence's length or more.</param>");
+        w.Line($"/// <param name=\"output\">Receives the outputs <c>{outShape}</c>.</param>");
+        w.Raw("/// <exception cref=\"ArgumentException\">A span's length does not match the shape, or a length is outside 1..steps; the message says which.</exception>");
+        w.Raw("/// <exception cref=\"ArgumentOutOfRangeException\"><paramref name=\"batch\"/> or <paramref name=\"steps\"/> is below 1 or above the workspace's maximum.</exception>");
+        w.Raw("public void Forward(Workspace workspace, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps, Span<float> output)");
+        w.Open();
+        w.Raw("CheckForward(workspace, input, batch, steps);");
+        w.Raw("ShapeCheck.Lengths(lengths, batch, steps, nameof(lengths));");
+        w.Line($"ShapeCheck.Length(output.Length, {LayerEmitter.Rows(plan.OutputIsSequence)} * OutputSize, nameof(output), \"{outShape}\");");
+        w.Raw("RunForward(workspace, input, lengths, batch, steps);");
         w.Raw("var ws = workspace;");
         w.Raw(LayerEmitter.For(last.Spec.Kind).Output(last) + ".CopyTo(output);");
         w.Close();
@@ -227,10 +258,12 @@ internal static class ModelEmitter
         w.Line($"ShapeCheck.Length(input.Length, steps * batch * InputSize, nameof(input), \"[T, B, {plan.InputSize}]\");");
         w.Close();
         w.Blank();
-        w.Raw("private void RunForward(Workspace ws, ReadOnlySpan<float> input, int batch, int steps)");
+        w.Raw("private void RunForward(Workspace ws, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps)");
         w.Open();
         w.Raw("ws.Batch = batch;");
         w.Raw("ws.Steps = steps;");
+        w.Raw("// Sequence lengths for every layer, and for Backward; empty: every sequence has all steps.");
+        w.Raw("ws.SetLengths(lengths);");
         w.Raw("if (ws.IsTraining)");
         w.Open();
         w.Raw("// Kept for backward: dW of the first layer needs its input.");
@@ -246,6 +279,15 @@ internal static class ModelEmitter
             x = e.Output(layer);
         }
 
+        if (plan.OutputIsSequence && !last.Spec.IsRecurrent)
+        {
+            w.Raw("if (!lengths.IsEmpty)");
+            w.Open();
+            w.Raw("// Output rows past a sequence's end are 0, as the recurrent layers' own are.");
+            w.Line($"Sequences.ZeroPadding({x}, lengths, steps, batch, OutputSize);");
+            w.Close();
+        }
+
         w.Close();
         w.Blank();
     }
@@ -255,10 +297,11 @@ internal static class ModelEmitter
         var last = plan.Layers[plan.Layers.Count - 1];
         string outShape = LayerEmitter.Shape(plan.OutputIsSequence, plan.OutputSize);
         w.Raw("/// <summary>");
-        w.Raw("/// Backpropagation through time for the last <see cref=\"Forward\"/> on <paramref name=\"workspace\"/>: given");
+        w.Raw("/// Backpropagation through time for the last <c>Forward</c> on <paramref name=\"workspace\"/>: given");
         w.Raw("/// <c>dL/d(output)</c>, adds <c>dL/dθ</c> for every parameter to <see cref=\"Workspace.Gradients\"/> (call");
         w.Raw("/// <see cref=\"Workspace.ZeroGradients\"/> first to start from zero), writes <c>dL/dh_0</c> of every recurrent layer to");
-        w.Raw("/// the workspace and, if asked, <c>dL/d(input)</c>. Gradients of final states set in the workspace are included.");
+        w.Raw("/// the workspace and, if asked, <c>dL/d(input)</c>. Gradients of final states set in the workspace are included. After a");
+        w.Raw("/// Forward with sequence lengths, steps past a sequence's end get no gradient and their <c>dL/d(output)</c> is ignored.");
         w.Raw("/// </summary>");
         w.Raw("/// <param name=\"workspace\">The training workspace that ran the forward pass.</param>");
         w.Line($"/// <param name=\"outputGradient\">Gradient of the loss with respect to the output, <c>{outShape}</c>.</param>");
@@ -278,6 +321,12 @@ internal static class ModelEmitter
         w.Close();
         w.Blank();
         w.Raw("outputGradient.CopyTo(" + LayerEmitter.For(last.Spec.Kind).OutputGradient(last) + ");");
+        if (plan.OutputIsSequence && !last.Spec.IsRecurrent)
+        {
+            w.Raw("// dL/d(output) past a sequence's end does not count: the output there is 0 whatever the weights.");
+            w.Raw($"Sequences.ZeroPadding({LayerEmitter.For(last.Spec.Kind).OutputGradient(last)}, ws.Lengths, steps, batch, OutputSize);");
+        }
+
         w.Raw("RunBackward(ws, inputGradient, outputGradientIsLogits: false);");
         w.Close();
         w.Blank();
@@ -317,6 +366,8 @@ internal static class ModelEmitter
         w.Open();
         w.Raw("private readonly float[] _memory;");
         w.Raw("private readonly float[]? _gradients;");
+        w.Raw("private readonly int[] _lengths;");
+        w.Raw("private bool _variableLength;");
         foreach (var b in buffers)
         {
             w.Line($"private readonly (int Offset, int Length) _{b.Field};");
@@ -351,6 +402,7 @@ internal static class ModelEmitter
         w.Blank();
         w.Raw("_memory = new float[size];");
         w.Raw("_gradients = training ? new float[ParameterCount] : null;");
+        w.Raw("_lengths = new int[maxBatch];");
         w.Close();
         w.Blank();
         w.Raw("/// <summary>Largest batch this workspace runs.</summary>");
@@ -413,6 +465,15 @@ internal static class ModelEmitter
             w.Blank();
         }
 
+        w.Raw("/// <summary>Sequence lengths of the last forward pass, <c>[Batch]</c>; empty when every sequence had all <see cref=\"Steps\"/> steps.</summary>");
+        w.Raw("internal ReadOnlySpan<int> Lengths => _variableLength ? _lengths.AsSpan(0, Batch) : default;");
+        w.Blank();
+        w.Raw("internal void SetLengths(ReadOnlySpan<int> lengths)");
+        w.Open();
+        w.Raw("_variableLength = !lengths.IsEmpty;");
+        w.Raw("lengths.CopyTo(_lengths);");
+        w.Close();
+        w.Blank();
         w.Raw("internal void EnsureBackwardReady()");
         w.Open();
         w.Raw("if (!IsTraining)");
@@ -433,6 +494,65 @@ internal static class ModelEmitter
         w.Raw("return segment;");
         w.Close();
         w.Close();
+    }
+
+    private static void EmitTrainerParameters(CodeWriter w, NetworkPlan plan, string targetShape, bool variableLength)
+    {
+        w.Line($"/// <param name=\"input\">Inputs <c>[T, B, {plan.InputSize}]</c>.</param>");
+        w.Line($"/// <param name=\"targets\">Targets <c>{targetShape}</c>.</param>");
+        if (variableLength)
+        {
+            w.Raw("/// <param name=\"lengths\">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name=\"steps\"/>.</param>");
+        }
+
+        w.Raw("/// <param name=\"batch\">Number of sequences.</param>");
+        w.Raw("/// <param name=\"steps\">Number of time steps.</param>");
+    }
+
+    private static void EmitPyTorchImport(CodeWriter w, NetworkPlan plan)
+    {
+        var defaults = PyTorchNaming.Defaults(plan);
+        string model = CodeWriter.Identifier(plan.Spec.ClassName);
+        w.Raw("/// <summary>");
+        w.Raw("/// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors");
+        w.Raw("/// (<c>safetensors.torch.save_file(model.state_dict(), path)</c>, read with <c>SafeTensorsFile.Read</c>). PyTorch's layouts");
+        w.Raw("/// are this model's, so every tensor is copied as it is. By default the names are:");
+        w.Raw("/// <list type=\"bullet\">");
+        foreach (var layer in plan.Layers)
+        {
+            var d = defaults[layer.Index];
+            string prefix = d.Module.Length > 0 ? d.Module + "." : string.Empty;
+            string names = d.Unsupported is not null
+                ? "none: " + d.Unsupported
+                : d.IsRecurrent
+                    ? $"<c>{prefix}weight_ih_l{d.Index}</c>, <c>{prefix}weight_hh_l{d.Index}</c>, <c>{prefix}bias_ih_l{d.Index}</c>, <c>{prefix}bias_hh_l{d.Index}</c>{(layer.Directions == 2 ? $" and the same with <c>_reverse</c>" : string.Empty)}"
+                    : $"<c>{prefix}weight</c>, <c>{prefix}bias</c>";
+            w.Raw($"/// <item><description><c>{layer.Name}</c>: {names}</description></item>");
+        }
+
+        w.Raw("/// </list>");
+        w.Raw("/// <see cref=\"global::RnnGen.Interop.PyTorchNames\"/> changes them per layer or puts a prefix in front. See <c>docs/pytorch-import.md</c>.");
+        w.Raw("/// </summary>");
+        w.Raw("/// <param name=\"file\">The <c>state_dict</c>.</param>");
+        w.Raw("/// <param name=\"names\">Other names than the defaults, or <see langword=\"null\"/>.</param>");
+        w.Raw("/// <param name=\"strict\"><see langword=\"true\"/> (the default): a missing or unexpected tensor is an error. <see langword=\"false\"/>: both are skipped and missing parameters keep their values. A wrong shape is always an error.</param>");
+        w.Raw("/// <exception cref=\"System.IO.InvalidDataException\">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>");
+        w.Raw("/// <exception cref=\"NotSupportedException\">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>");
+        w.Raw("/// <exception cref=\"ArgumentException\"><paramref name=\"names\"/> does not fit the model.</exception>");
+        w.Raw("public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>");
+        w.Line($"    global::RnnGen.Interop.PyTorchImport.Load(nameof({model}), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);");
+        w.Blank();
+        w.Raw("/// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>");
+        w.Raw("private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =");
+        w.Open();
+        foreach (var d in defaults)
+        {
+            string unsupported = d.Unsupported is null ? string.Empty : ", " + CodeWriter.Quote(d.Unsupported);
+            w.Line($"new global::RnnGen.Interop.PyTorchLayer({CodeWriter.Quote(d.Layer)}, {(d.IsRecurrent ? "true" : "false")}, {CodeWriter.Quote(d.Module)}, {d.Index}{unsupported}),");
+        }
+
+        w.Close(";");
+        w.Blank();
     }
 
     private static void EmitTrainer(CodeWriter w, NetworkPlan plan)
@@ -483,59 +603,89 @@ internal static class ModelEmitter
         w.Raw("/// </summary>");
         w.Raw("public bool CarryState { get; set; }");
         w.Blank();
-        w.Raw("/// <summary>Trains on one batch and returns its loss, measured before the update.</summary>");
-        w.Line($"/// <param name=\"input\">Inputs <c>[T, B, {plan.InputSize}]</c>.</param>");
-        w.Line($"/// <param name=\"targets\">Targets <c>{targetShape}</c>.</param>");
-        w.Raw("/// <param name=\"batch\">Number of sequences.</param>");
-        w.Raw("/// <param name=\"steps\">Number of time steps.</param>");
-        w.Line($"/// <returns>The {lossName}.</returns>");
-        w.Line($"public float Step(ReadOnlySpan<float> input, {targetType} targets, int batch, int steps)");
-        w.Open();
-        w.Raw("float loss = ForwardAndLoss(input, targets, batch, steps, withGradient: true);");
-        w.Raw("Workspace.ZeroGradients();");
-        w.Line($"Model.RunBackward(Workspace, default, outputGradientIsLogits: {(softmax ? "true" : "false")});");
-        w.Raw("Optimizer.Step(Model._parameters, Workspace.Gradients);");
-        w.Raw("if (CarryState)");
-        w.Open();
-        w.Raw("Workspace.CarryState();");
-        w.Close();
-        w.Blank();
-        w.Raw("return loss;");
-        w.Close();
-        w.Blank();
-        w.Raw("/// <summary>Returns the loss on one batch without changing the model.</summary>");
-        w.Line($"/// <param name=\"input\">Inputs <c>[T, B, {plan.InputSize}]</c>.</param>");
-        w.Line($"/// <param name=\"targets\">Targets <c>{targetShape}</c>.</param>");
-        w.Raw("/// <param name=\"batch\">Number of sequences.</param>");
-        w.Raw("/// <param name=\"steps\">Number of time steps.</param>");
-        w.Line($"/// <returns>The {lossName}.</returns>");
-        w.Line($"public float Evaluate(ReadOnlySpan<float> input, {targetType} targets, int batch, int steps)");
-        w.Open();
-        w.Raw("float loss = ForwardAndLoss(input, targets, batch, steps, withGradient: false);");
-        w.Raw("if (CarryState)");
-        w.Open();
-        w.Raw("Workspace.CarryState();");
-        w.Close();
-        w.Blank();
-        w.Raw("return loss;");
-        w.Close();
-        w.Blank();
-        w.Line($"private float ForwardAndLoss(ReadOnlySpan<float> input, {targetType} targets, int batch, int steps, bool withGradient)");
+        string lossOverValid = plan.OutputIsSequence
+            ? $"the {lossName} over the valid steps only: targets at steps past a sequence's end are not read (any value may stand there)"
+            : $"the {lossName} of each sequence's output, read at its own last step";
+        foreach (bool variableLength in new[] { false, true })
+        {
+            w.Raw(variableLength
+                ? "/// <summary>Trains on one batch of sequences of different lengths (as <c>Forward</c> with lengths) and returns its loss, measured before the update.</summary>"
+                : "/// <summary>Trains on one batch and returns its loss, measured before the update.</summary>");
+            EmitTrainerParameters(w, plan, targetShape, variableLength);
+            w.Line($"/// <returns>The {(variableLength ? lossOverValid : lossName)}.</returns>");
+            w.Line($"public float Step(ReadOnlySpan<float> input, {targetType} targets, {(variableLength ? "ReadOnlySpan<int> lengths, " : string.Empty)}int batch, int steps)");
+            w.Open();
+            w.Line($"float loss = ForwardAndLoss(input, targets, {(variableLength ? "lengths, variableLength: true" : "default, variableLength: false")}, batch, steps, withGradient: true);");
+            w.Raw("Workspace.ZeroGradients();");
+            w.Line($"Model.RunBackward(Workspace, default, outputGradientIsLogits: {(softmax ? "true" : "false")});");
+            w.Raw("Optimizer.Step(Model._parameters, Workspace.Gradients);");
+            w.Raw("if (CarryState)");
+            w.Open();
+            w.Raw("Workspace.CarryState();");
+            w.Close();
+            w.Blank();
+            w.Raw("return loss;");
+            w.Close();
+            w.Blank();
+        }
+
+        foreach (bool variableLength in new[] { false, true })
+        {
+            w.Raw(variableLength
+                ? "/// <summary>Returns the loss on one batch of sequences of different lengths without changing the model.</summary>"
+                : "/// <summary>Returns the loss on one batch without changing the model.</summary>");
+            EmitTrainerParameters(w, plan, targetShape, variableLength);
+            w.Line($"/// <returns>The {(variableLength ? lossOverValid : lossName)}.</returns>");
+            w.Line($"public float Evaluate(ReadOnlySpan<float> input, {targetType} targets, {(variableLength ? "ReadOnlySpan<int> lengths, " : string.Empty)}int batch, int steps)");
+            w.Open();
+            w.Line($"float loss = ForwardAndLoss(input, targets, {(variableLength ? "lengths, variableLength: true" : "default, variableLength: false")}, batch, steps, withGradient: false);");
+            w.Raw("if (CarryState)");
+            w.Open();
+            w.Raw("Workspace.CarryState();");
+            w.Close();
+            w.Blank();
+            w.Raw("return loss;");
+            w.Close();
+            w.Blank();
+        }
+
+        w.Line($"private float ForwardAndLoss(ReadOnlySpan<float> input, {targetType} targets, ReadOnlySpan<int> lengths, bool variableLength, int batch, int steps, bool withGradient)");
         w.Open();
         w.Raw("CheckForward(Workspace, input, batch, steps);");
+        w.Raw("if (variableLength)");
+        w.Open();
+        w.Raw("ShapeCheck.Lengths(lengths, batch, steps, nameof(lengths));");
+        w.Close();
+        w.Blank();
         w.Line($"ShapeCheck.Length(targets.Length, {rows}{(softmax ? string.Empty : " * OutputSize")}, nameof(targets), \"{targetShape}\");");
         w.Raw("var ws = Workspace;");
-        w.Raw("Model.RunForward(ws, input, batch, steps);");
+        w.Raw("Model.RunForward(ws, input, lengths, batch, steps);");
         w.Raw("Span<float> dy = withGradient ? " + e.OutputGradient(last) + " : default;");
         if (softmax)
         {
-            w.Raw("// L = −(1/N) Σ log p[y], and dL/dz = (p − onehot(y)) / N straight into the classifier's gradient");
-            w.Raw($"return Losses.SoftmaxCrossEntropy({e.Output(last)}, targets, {rows}, OutputSize, dy);");
+            if (plan.OutputIsSequence)
+            {
+                w.Raw("// L = −(1/N) Σ log p[y] over the N valid steps, and dL/dz = (p − onehot(y)) / N straight into the classifier's gradient (0 past a sequence's end)");
+                w.Raw($"return Losses.SoftmaxCrossEntropy({e.Output(last)}, targets, lengths, steps, batch, OutputSize, dy);");
+            }
+            else
+            {
+                w.Raw("// L = −(1/N) Σ log p[y], and dL/dz = (p − onehot(y)) / N straight into the classifier's gradient");
+                w.Raw($"return Losses.SoftmaxCrossEntropy({e.Output(last)}, targets, {rows}, OutputSize, dy);");
+            }
         }
         else
         {
-            w.Raw("// L = (1/N) Σ (y − target)², and dL/dy = 2 (y − target) / N");
-            w.Raw($"return Losses.MeanSquaredError({e.Output(last)}, targets, dy);");
+            if (plan.OutputIsSequence)
+            {
+                w.Raw("// L = (1/N) Σ (y − target)² over the N values of valid steps, and dL/dy = 2 (y − target) / N (0 past a sequence's end)");
+                w.Raw($"return Losses.MeanSquaredError({e.Output(last)}, targets, lengths, steps, batch, OutputSize, dy);");
+            }
+            else
+            {
+                w.Raw("// L = (1/N) Σ (y − target)², and dL/dy = 2 (y − target) / N");
+                w.Raw($"return Losses.MeanSquaredError({e.Output(last)}, targets, dy);");
+            }
         }
 
         w.Close();

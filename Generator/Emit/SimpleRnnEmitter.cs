@@ -14,42 +14,41 @@ internal sealed class SimpleRnnEmitter : RecurrentEmitter
 
     private const int Relu = 1;
 
-    public override string Describe(LayerPlan layer) => layer.Spec.Activation == Relu ? "Elman RNN (relu)" : "Elman RNN (tanh)";
+    protected override bool HasGates => false;
 
-    public override IEnumerable<WorkspaceBuffer> Buffers(LayerPlan layer)
+    protected override string CellName(LayerPlan layer) => layer.Spec.Activation == Relu ? "Elman RNN (relu)" : "Elman RNN (tanh)";
+
+    protected override string SizeConstants(LayerPlan layer) => $"const int I = {layer.InputSize}, H = {layer.HiddenSize};";
+
+    protected override IEnumerable<WorkspaceBuffer> ForwardBuffers(LayerPlan layer, Direction d)
     {
-        int h = layer.OutputSize;
-        string n = layer.Name;
-        yield return new($"{n}_H", $"(maxSteps + 1) * maxBatch * {h}", $"h [T+1, B, {h}]: hidden states, h[0] = h_0", false);
-        yield return new($"{n}_InitialState", $"maxBatch * {h}", $"h_0 [B, {h}]", false);
-        yield return new($"{n}_FinalState", $"maxBatch * {h}", $"h_T [B, {h}]", false);
-        yield return new($"{n}_dY", layer.OutputIsSequence ? $"maxSteps * maxBatch * {h}" : $"maxBatch * {h}", $"dL/dy {Shape(layer.OutputIsSequence, h)}: gradient of the layer's output", true);
-        yield return new($"{n}_dA", $"maxSteps * maxBatch * {h}", $"dL/da [T, B, {h}]: gradient of the pre-activations", true);
-        yield return new($"{n}_dH", $"maxBatch * {h}", $"dL/dh_t [B, {h}] carried back through time", true);
-        yield return new($"{n}_InitialStateGradient", $"maxBatch * {h}", $"dL/dh_0 [B, {h}]", true);
-        yield return new($"{n}_FinalStateGradient", $"maxBatch * {h}", $"dL/dh_T [B, {h}], given", true);
+        int h = layer.HiddenSize;
+        yield return new(d.Field("H"), $"(maxSteps + 1) * maxBatch * {h}", $"h{d.Arrow} [T+1, B, {h}]: hidden states, h[0] = h_0", false);
     }
 
-    public override string ViewArguments(LayerPlan layer) =>
-        $"{layer.InputSize}, {layer.OutputSize}, global::RnnGen.RnnActivation.{(layer.Spec.Activation == Relu ? "Relu" : "Tanh")}";
-
-    public override void EmitForward(CodeWriter w, LayerPlan layer)
+    protected override IEnumerable<WorkspaceBuffer> BackwardBuffers(LayerPlan layer, Direction d)
     {
-        string n = layer.Name;
+        int h = layer.HiddenSize;
+        yield return new(d.Field("dA"), $"maxSteps * maxBatch * {h}", $"dL/da{d.Arrow} [T, B, {h}]: gradient of the pre-activations", true);
+        yield return new(d.Field("dH"), $"maxBatch * {h}", $"dL/dh{d.Arrow}_t [B, {h}] carried back through time", true);
+    }
+
+    protected override string CellViewArguments(LayerPlan layer) =>
+        $"{layer.InputSize}, {layer.HiddenSize}, global::RnnGen.RnnActivation.{(layer.Spec.Activation == Relu ? "Relu" : "Tanh")}";
+
+    protected override string BackwardSummary(LayerPlan layer) => " and dL/dh_T → dW_ih, dW_hh, db_ih, db_hh, dL/dh_0";
+
+    protected override void EmitDirectionForward(CodeWriter w, LayerPlan layer, Direction d)
+    {
         bool relu = layer.Spec.Activation == Relu;
-        w.Line($"/// <summary>{n} forward: {Describe(layer)}, x [T, B, {layer.InputSize}] → {(layer.OutputIsSequence ? "h" : "h_T")} {Shape(layer.OutputIsSequence, layer.OutputSize)}.</summary>");
-        w.Line($"private void {n}_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)");
-        w.Open();
-        w.Line($"const int I = {layer.InputSize}, H = {layer.OutputSize};");
-        EmitParameterViews(w, layer, gradients: false);
-        w.Line($"int bh = batch * H;");
-        w.Line($"Span<float> h = ws.{n}_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]");
+        EmitDirectionViews(w, d, gradients: false);
+        w.Line($"Span<float> h = {d.Buffer("H")}.Slice(0, (steps + 1) * bh); // h{d.Arrow} [T+1, B, H]");
         w.Blank();
         w.Line($"// h[0] = h_0, the initial state");
-        w.Line($"ws.{n}_InitialState.Slice(0, bh).CopyTo(h);");
+        w.Line($"{d.State("InitialState")}.CopyTo(h);");
         w.Line($"// a_t = W_ih x_t + b_ih + b_hh for every t at once: one [T·B, I] × [I, H] product into h[1..T]");
         w.Line($"Span<float> a = h.Slice(bh, steps * bh);");
-        w.Line($"Gemm.MatMulNT(x, wIh, a, steps * batch, H, I, accumulate: false);");
+        w.Line($"Gemm.MatMulNT({d.Input}, wIh, a, steps * batch, H, I, accumulate: false);");
         w.Line($"Vec.AddToRows(bIh, a, steps * batch);");
         w.Line($"Vec.AddToRows(bHh, a, steps * batch);");
         w.Line($"for (int t = 0; t < steps; t++)");
@@ -68,39 +67,35 @@ internal sealed class SimpleRnnEmitter : RecurrentEmitter
             w.Line($"Activations.Tanh(at);");
         }
 
+        EmitForwardStepMask(w, layer);
         w.Close();
         w.Blank();
-        w.Line($"// h_T, the final state");
-        w.Line($"h.Slice(steps * bh, bh).CopyTo(ws.{n}_FinalState);");
-        w.Close();
+        EmitFinalStates(w, layer, d);
     }
 
-    public override void EmitBackward(CodeWriter w, LayerPlan layer)
+    protected override void EmitDirectionBackward(CodeWriter w, LayerPlan layer, Direction d)
     {
-        string n = layer.Name;
         bool relu = layer.Spec.Activation == Relu;
-        w.Line($"/// <summary>{n} backward through time: dL/dy {Shape(layer.OutputIsSequence, layer.OutputSize)} and dL/dh_T → dW_ih, dW_hh, db_ih, db_hh, dL/dh_0 and dx [T, B, {layer.InputSize}].</summary>");
-        w.Line($"private void {n}_Backward(Workspace ws, ReadOnlySpan<float> x, Span<float> dx, int batch, int steps)");
-        w.Open();
-        w.Line($"const int I = {layer.InputSize}, H = {layer.OutputSize};");
-        EmitParameterViews(w, layer, gradients: true);
-        w.Line($"int bh = batch * H;");
-        w.Line($"ReadOnlySpan<float> h = ws.{n}_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]");
-        w.Line($"ReadOnlySpan<float> dy = ws.{n}_dY.Slice(0, {(layer.OutputIsSequence ? "steps * bh" : "bh")}); // dL/dy {Shape(layer.OutputIsSequence, layer.OutputSize).Replace(layer.OutputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), "H")}");
-        w.Line($"Span<float> dA = ws.{n}_dA.Slice(0, steps * bh); // dL/da [T, B, H]");
-        w.Line($"Span<float> dh = ws.{n}_dH.Slice(0, bh); // dL/dh_t through the recurrence [B, H]");
+        EmitDirectionViews(w, d, gradients: true);
+        w.Line($"ReadOnlySpan<float> h = {d.Buffer("H")}.Slice(0, (steps + 1) * bh); // h{d.Arrow} [T+1, B, H]");
+        w.Line($"Span<float> dy = {d.Buffer("dY")}.Slice(0, {(layer.OutputIsSequence ? "steps * bh" : "bh")}); // dL/dh{d.Arrow} from above {OutputGradientShape(layer)}");
+        w.Line($"Span<float> dA = {d.Buffer("dA")}.Slice(0, steps * bh); // dL/da [T, B, H]");
+        w.Line($"Span<float> dh = {d.Buffer("dH")}.Slice(0, bh); // dL/dh_t through the recurrence [B, H]");
+        EmitCarryBuffers(w, layer);
         w.Blank();
         w.Line($"// dh_T = ∂L/∂h_T, the gradient of the final state");
-        w.Line($"ws.{n}_FinalStateGradient.Slice(0, bh).CopyTo(dh);");
+        w.Line($"{d.State("FinalStateGradient")}.CopyTo(dh);");
         if (!layer.OutputIsSequence)
         {
             w.Line($"// dh_T += dy: the layer above read only h_T");
             w.Line($"Vec.Add(dy, dh);");
         }
 
+        EmitOutputGradientMask(w, layer);
         w.Line($"for (int t = steps - 1; t >= 0; t--)");
         w.Open();
         w.Line($"Span<float> dAt = dA.Slice(t * bh, bh);");
+        EmitBackwardStepMaskStart(w, layer);
         if (layer.OutputIsSequence)
         {
             w.Line($"// dh_t = dy_t + W_hhᵀ da_{{t+1}}");
@@ -125,22 +120,22 @@ internal sealed class SimpleRnnEmitter : RecurrentEmitter
 
         w.Line($"// W_hhᵀ da_t, the recurrent part of dh_{{t−1}}");
         w.Line($"Gemm.MatMulNN(dAt, wHh, dh, batch, H, H, accumulate: false);");
+        EmitBackwardStepMaskEnd(w, layer);
         w.Close();
         w.Blank();
         w.Line($"// dL/dh_0");
-        w.Line($"dh.CopyTo(ws.{n}_InitialStateGradient);");
+        w.Line($"dh.CopyTo({d.State("InitialStateGradient")});");
         w.Line($"// dW_ih += Σ_t da_tᵀ x_t: one [H, T·B] × [T·B, I] product");
-        w.Line($"Gemm.MatMulTN(dA, x, dWIh, H, I, steps * batch, accumulate: true);");
+        w.Line($"Gemm.MatMulTN(dA, {d.Input}, dWIh, H, I, steps * batch, accumulate: true);");
         w.Line($"// dW_hh += Σ_t da_tᵀ h_{{t−1}}");
         w.Line($"Gemm.MatMulTN(dA, h.Slice(0, steps * bh), dWHh, H, H, steps * batch, accumulate: true);");
         w.Line($"// db_ih += Σ_t da_t; db_hh += Σ_t da_t");
         w.Line($"Vec.AddColumnSums(dA, steps * batch, dBIh);");
         w.Line($"Vec.AddColumnSums(dA, steps * batch, dBHh);");
         w.Line($"// dx_t = W_ihᵀ da_t");
-        w.Line($"if (!dx.IsEmpty)");
+        w.Line($"if (!{d.InputGradient}.IsEmpty)");
         w.Open();
-        w.Line($"Gemm.MatMulNN(dA, wIh, dx, steps * batch, I, H, accumulate: false);");
-        w.Close();
+        w.Line($"Gemm.MatMulNN(dA, wIh, {d.InputGradient}, steps * batch, I, H, accumulate: false);");
         w.Close();
     }
 }
