@@ -44,13 +44,14 @@ internal static class Engines
     /// <paramref name="given"/> returns the initial states and final-state gradients by workspace member name; a
     /// name it does not know reads as zeros.
     /// </summary>
-    public static NetworkRun Run(string engine, IGeneratedModel model, float[] input, int batch, int steps, IReadOnlyDictionary<string, float[]> given, float[] outputGradient)
+    /// <param name="lengths">Sequence lengths <c>[B]</c> for the variable-length overloads, or null for the full-length ones.</param>
+    public static NetworkRun Run(string engine, IGeneratedModel model, float[] input, int batch, int steps, IReadOnlyDictionary<string, float[]> given, float[] outputGradient, int[]? lengths = null)
     {
         var states = StateNames(model);
         float[] Given(string name) => given.TryGetValue(name, out var v) ? v : new float[StateLength(model, name, batch)];
         if (engine == Reference)
         {
-            return ReferenceNetwork.Run(model, model.Parameters.ToArray(), input, batch, steps, Given, outputGradient);
+            return ReferenceNetwork.Run(model, model.Parameters.ToArray(), input, batch, steps, Given, outputGradient, lengths);
         }
 
         model.CreateWorkspace(batch, steps);
@@ -60,7 +61,15 @@ internal static class Engines
         }
 
         var output = new float[(model.OutputIsSequence ? steps * batch : batch) * model.OutputSize];
-        model.Forward(input, batch, steps, output);
+        if (lengths is null)
+        {
+            model.Forward(input, batch, steps, output);
+        }
+        else
+        {
+            model.Forward(input, lengths, batch, steps, output);
+        }
+
         var dx = new float[input.Length];
         model.ZeroGradients();
         model.Backward(outputGradient, dx);
@@ -95,20 +104,14 @@ internal static class Engines
         return (given, results);
     }
 
-    /// <summary><c>batch · H</c> of the layer that owns the state member.</summary>
+    /// <summary><c>D · batch · H</c> of the layer that owns the state member (a workspace made for <paramref name="batch"/> sequences).</summary>
     public static int StateLength(IGeneratedModel model, string member, int batch)
     {
         foreach (var layer in model.Layers)
         {
-            if (member.StartsWith(layer.Name, StringComparison.Ordinal))
+            if ((member.StartsWith(layer.Name + "Initial", StringComparison.Ordinal) || member.StartsWith(layer.Name + "Final", StringComparison.Ordinal)) && layer.Declaration is not DenseAttribute)
             {
-                return batch * layer.View switch
-                {
-                    LstmLayer l => l.HiddenSize,
-                    GruLayer g => g.HiddenSize,
-                    SimpleRnnLayer s => s.HiddenSize,
-                    _ => throw new ArgumentException($"Layer {layer.Name} has no state.", nameof(member)),
-                };
+                return layer.Directions * batch * ReferenceNetwork.HiddenSizeOf(layer);
             }
         }
 

@@ -12,7 +12,8 @@ namespace RnnGen.Tests.Gated;
 /// <summary>
 /// The LSTM and GRU variants against PyTorch and ONNX Runtime numbers in <c>../shared/fixtures</c>: forward outputs
 /// and final states within 1e-5, every gradient (inputs, initial states, weights, biases, peepholes) within 1e-4
-/// relative or 1e-5 absolute, for the generated code and for the reference implementation alike. The loss is
+/// relative or 1e-5 absolute, for the generated code and for the reference implementation alike; the <c>_varlen</c>
+/// cases through the variable-length Forward, with ONNX's <c>sequence_lens</c>. The loss is
 /// <c>L = Σ y ⊙ R_y + Σ h_n ⊙ R_h + Σ c_n ⊙ R_c</c>, so <c>R</c> is the gradient fed back.
 /// </summary>
 public sealed class GatedFixtureTests
@@ -31,6 +32,7 @@ public sealed class GatedFixtureTests
             "torch_lstm_l1_uni", "torch_gru_l1_uni",
             "lstm_peephole0_coupled0", "lstm_peephole1_coupled0", "lstm_peephole0_coupled1", "lstm_peephole1_coupled1",
             "gru_onnx_linear_before_reset0", "gru_onnx_linear_before_reset1",
+            "lstm_peephole0_coupled0_varlen", "lstm_peephole1_coupled1_varlen",
         })
         {
             data.Add(fixture, Engines.Generated);
@@ -54,7 +56,8 @@ public sealed class GatedFixtureTests
         LoadWeights(fx, spec, layer, model, OnnxCoupledGate.ForgetGate);
 
         var given = GivenStates(fx, layer.Name, isLstm: spec.IsLstm);
-        var run = Engines.Run(engine, model, fx["x"], batch, steps, given, fx["loss.R.y"]);
+        var lengths = Lengths(fx);
+        var run = Engines.Run(engine, model, fx["x"], batch, steps, given, fx["loss.R.y"], lengths);
 
         // Forward: y, h_n, c_n.
         double forward = Tolerance.AssertClose(fx["y"], run.Output, ForwardTolerance, "y");
@@ -118,6 +121,8 @@ public sealed class GatedFixtureTests
             "lstm_peephole1_coupled1" => new(nameof(PeepholeCoupledLstm), true, true, true),
             "gru_onnx_linear_before_reset0" => new(nameof(ChoGru), false, true, false),
             "gru_onnx_linear_before_reset1" => new(nameof(TorchGru), false, true, false),
+            "lstm_peephole0_coupled0_varlen" => new(nameof(TorchLstm), true, true, false),
+            "lstm_peephole1_coupled1_varlen" => new(nameof(PeepholeCoupledLstm), true, true, true),
             _ => throw new ArgumentOutOfRangeException(nameof(fixture), fixture, "No case for this fixture."),
         };
     }
@@ -143,6 +148,9 @@ public sealed class GatedFixtureTests
             OnnxLayout.GruFromOnnx((GruLayer)layer.View, fx["W"], fx["R"], fx["B"]);
         }
     }
+
+    /// <summary>The <c>_varlen</c> cases' <c>sequence_lens</c> (stored as floats), or null for full-length cases.</summary>
+    private static int[]? Lengths(Fixture fx) => fx.Has("sequence_lens") ? fx["sequence_lens"].Select(v => (int)v).ToArray() : null;
 
     private static Dictionary<string, float[]> GivenStates(Fixture fx, string layer, bool isLstm)
     {
@@ -227,7 +235,7 @@ public sealed class GatedFixtureTests
             LoadWeights(fx, spec, layer, model, OnnxCoupledGate.InputForget);
         }
 
-        var run = Engines.Run(engine, model, fx["x"], batch, steps, given, fx["loss.R.y"]);
+        var run = Engines.Run(engine, model, fx["x"], batch, steps, given, fx["loss.R.y"], Lengths(fx));
         double worst = Tolerance.AssertClose(fx["ort.y"], run.Output, ForwardTolerance, "ort.y");
         worst = Math.Max(worst, Tolerance.AssertClose(fx["ort.h_n"], run.States[layer.Name + "FinalState"], ForwardTolerance, "ort.h_n"));
         if (spec.IsLstm)

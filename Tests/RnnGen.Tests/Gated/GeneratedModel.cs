@@ -2,12 +2,18 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
+using RnnGen.Interop;
+using RnnGen.IO;
 using RnnGen.Training;
 
 namespace RnnGen.Tests.Gated;
 
-/// <summary>One declared layer of a generated model: its view, its layer attribute and whether it is the softmax output.</summary>
-internal sealed record LayerInfo(string Name, Layer View, Attribute Declaration, bool Softmax);
+/// <summary>One declared layer of a generated model: its view, its layer attribute, whether it is the softmax output and whether it is bidirectional.</summary>
+internal sealed record LayerInfo(string Name, Layer View, Attribute Declaration, bool Softmax, bool Bidirectional = false)
+{
+    /// <summary>1, or 2 for a bidirectional layer.</summary>
+    public int Directions => Bidirectional ? 2 : 1;
+}
 
 /// <summary>
 /// A generated model seen through one interface, so the same tests run over every model class. Every generated
@@ -53,6 +59,8 @@ internal interface IGeneratedModel
 
     void Forward(ReadOnlySpan<float> input, int batch, int steps, Span<float> output);
 
+    void Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps, Span<float> output);
+
     void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient);
 
     void CreateTrainer(Optimizer optimizer, int maxBatch, int maxSteps);
@@ -60,6 +68,12 @@ internal interface IGeneratedModel
     float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batch, int steps);
 
     float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int batch, int steps);
+
+    float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, int batch, int steps);
+
+    float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, ReadOnlySpan<int> lengths, int batch, int steps);
+
+    void LoadPyTorch(SafeTensorsFile file, PyTorchNames? names = null, bool strict = true);
 }
 
 /// <summary>Binds a generated model class <typeparamref name="TModel"/> with its nested <typeparamref name="TWorkspace"/>.</summary>
@@ -69,6 +83,8 @@ internal sealed class GeneratedModel<TModel, TWorkspace> : IGeneratedModel
 {
     private readonly TModel _model = new();
     private readonly ForwardFunction _forward;
+    private readonly LengthsForwardFunction _lengthsForward;
+    private readonly Action<SafeTensorsFile, PyTorchNames?, bool> _loadPyTorch;
     private readonly BackwardFunction _backward;
     private readonly ParametersFunction _parameters;
     private readonly Action<TWorkspace> _resetState;
@@ -77,11 +93,15 @@ internal sealed class GeneratedModel<TModel, TWorkspace> : IGeneratedModel
     private TWorkspace? _workspace;
     private ClassStep? _classStep;
     private RegressionStep? _regressionStep;
+    private LengthsClassStep? _lengthsClassStep;
+    private LengthsRegressionStep? _lengthsRegressionStep;
 
     public GeneratedModel()
     {
         var type = typeof(TModel);
-        _forward = type.GetMethod("Forward")!.CreateDelegate<ForwardFunction>(_model);
+        _forward = Overload(type, "Forward", 5).CreateDelegate<ForwardFunction>(_model);
+        _lengthsForward = Overload(type, "Forward", 6).CreateDelegate<LengthsForwardFunction>(_model);
+        _loadPyTorch = type.GetMethod("LoadPyTorch")!.CreateDelegate<Action<SafeTensorsFile, PyTorchNames?, bool>>(_model);
         _backward = type.GetMethod("Backward")!.CreateDelegate<BackwardFunction>(_model);
         _parameters = type.GetProperty("Parameters")!.GetMethod!.CreateDelegate<ParametersFunction>(_model);
         _resetState = typeof(TWorkspace).GetMethod("ResetState")!.CreateDelegate<Action<TWorkspace>>();
@@ -100,12 +120,15 @@ internal sealed class GeneratedModel<TModel, TWorkspace> : IGeneratedModel
                 p.Name,
                 (Layer)p.GetValue(_model)!,
                 p.GetCustomAttributes().Single(a => a is LstmAttribute or GruAttribute or SimpleRnnAttribute or DenseAttribute),
-                p.GetCustomAttribute<SoftmaxAttribute>() is not null))
+                p.GetCustomAttribute<SoftmaxAttribute>() is not null,
+                p.GetCustomAttribute<BidirectionalAttribute>() is not null))
             .OrderBy(l => l.View.Offset)
             .ToArray();
     }
 
     private delegate void ForwardFunction(TWorkspace workspace, ReadOnlySpan<float> input, int batch, int steps, Span<float> output);
+
+    private delegate void LengthsForwardFunction(TWorkspace workspace, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps, Span<float> output);
 
     private delegate void BackwardFunction(TWorkspace workspace, ReadOnlySpan<float> outputGradient, Span<float> inputGradient);
 
@@ -116,6 +139,10 @@ internal sealed class GeneratedModel<TModel, TWorkspace> : IGeneratedModel
     private delegate float ClassStep(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int batch, int steps);
 
     private delegate float RegressionStep(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batch, int steps);
+
+    private delegate float LengthsClassStep(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, ReadOnlySpan<int> lengths, int batch, int steps);
+
+    private delegate float LengthsRegressionStep(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, int batch, int steps);
 
     public string Name => typeof(TModel).Name;
 
@@ -155,20 +182,27 @@ internal sealed class GeneratedModel<TModel, TWorkspace> : IGeneratedModel
 
     public void Forward(ReadOnlySpan<float> input, int batch, int steps, Span<float> output) => _forward(Workspace, input, batch, steps, output);
 
+    public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps, Span<float> output) => _lengthsForward(Workspace, input, lengths, batch, steps, output);
+
     public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient) => _backward(Workspace, outputGradient, inputGradient);
+
+    public void LoadPyTorch(SafeTensorsFile file, PyTorchNames? names = null, bool strict = true) => _loadPyTorch(file, names, strict);
 
     public void CreateTrainer(Optimizer optimizer, int maxBatch, int maxSteps)
     {
         var trainerType = typeof(TModel).GetNestedType("Trainer")!;
         var trainer = Activator.CreateInstance(trainerType, _model, optimizer, maxBatch, maxSteps)!;
-        var step = trainerType.GetMethod("Step")!;
+        var step = Overload(trainerType, "Step", 4);
+        var lengthsStep = Overload(trainerType, "Step", 5);
         if (step.GetParameters()[1].ParameterType == typeof(ReadOnlySpan<int>))
         {
             _classStep = step.CreateDelegate<ClassStep>(trainer);
+            _lengthsClassStep = lengthsStep.CreateDelegate<LengthsClassStep>(trainer);
         }
         else
         {
             _regressionStep = step.CreateDelegate<RegressionStep>(trainer);
+            _lengthsRegressionStep = lengthsStep.CreateDelegate<LengthsRegressionStep>(trainer);
         }
     }
 
@@ -178,7 +212,17 @@ internal sealed class GeneratedModel<TModel, TWorkspace> : IGeneratedModel
     public float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int batch, int steps) =>
         (_classStep ?? throw new InvalidOperationException($"{Name} has no classification trainer."))(input, targets, batch, steps);
 
+    public float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, int batch, int steps) =>
+        (_lengthsRegressionStep ?? throw new InvalidOperationException($"{Name} has no regression trainer."))(input, targets, lengths, batch, steps);
+
+    public float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, ReadOnlySpan<int> lengths, int batch, int steps) =>
+        (_lengthsClassStep ?? throw new InvalidOperationException($"{Name} has no classification trainer."))(input, targets, lengths, batch, steps);
+
     public override string ToString() => Name;
+
+    /// <summary>The public overload of <paramref name="name"/> with <paramref name="parameters"/> parameters (the lengths overloads have one more).</summary>
+    private static MethodInfo Overload(Type type, string name, int parameters) =>
+        type.GetMethods(BindingFlags.Public | BindingFlags.Instance).Single(m => m.Name == name && m.GetParameters().Length == parameters);
 
     private static T Constant<T>(string name) => (T)typeof(TModel).GetField(name)!.GetRawConstantValue()!;
 }
