@@ -280,6 +280,59 @@ internal static class SnapshotModels
                 public partial DenseLayer Output { get; }
             }
             """),
+        new(
+            "BidirectionalLstmStack",
+            "Samples.BidirectionalLstmStack.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples;
+
+            /// <summary>Deep bidirectional tagger: two bidirectional LSTM layers, softmax over 4 tags at every step.</summary>
+            [RnnModel(InputSize = 3)]
+            public partial class BidirectionalLstmStack
+            {
+                /// <summary>Lower layer, both directions.</summary>
+                [Lstm(hidden: 4), Bidirectional]
+                public partial LstmLayer Lower { get; }
+
+                /// <summary>Upper layer, reading [h→; h←] of the lower one.</summary>
+                [Lstm(hidden: 4), Bidirectional]
+                public partial LstmLayer Upper { get; }
+
+                /// <summary>Classifier.</summary>
+                [Dense(4), Softmax]
+                public partial DenseLayer Tags { get; }
+            }
+            """),
+        new(
+            "VariableLengthSentiment",
+            "Samples.VariableLengthSentiment.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples;
+
+            /// <summary>
+            /// Many-to-one classifier for batches of sentences of different lengths: a bidirectional relu Elman layer, then a
+            /// bidirectional reset-before GRU read at each sentence's own last step, then softmax over 2 classes.
+            /// </summary>
+            [RnnModel(InputSize = 3)]
+            public partial class VariableLengthSentiment
+            {
+                /// <summary>Word-level layer, both directions.</summary>
+                [SimpleRnn(hidden: 4, Activation = RnnActivation.Relu), Bidirectional]
+                public partial SimpleRnnLayer Words { get; }
+
+                /// <summary>Sentence encoder: [h→_L; h←_1].</summary>
+                [Gru(hidden: 3, ResetAfter = false, ReturnSequences = false), Bidirectional]
+                public partial GruLayer Sentence { get; }
+
+                /// <summary>Classifier.</summary>
+                [Dense(2), Softmax]
+                public partial DenseLayer Sentiment { get; }
+            }
+            """),
     };
 
     public static TheoryData<string> Names

@@ -102,6 +102,32 @@ namespace Samples
         }
 
         /// <summary>
+        /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
+        /// (<c>safetensors.torch.save_file(model.state_dict(), path)</c>, read with <c>SafeTensorsFile.Read</c>). PyTorch's layouts
+        /// are this model's, so every tensor is copied as it is. By default the names are:
+        /// <list type="bullet">
+        /// <item><description><c>Encoder</c>: none: it applies the reset gate before the recurrent product (ResetAfter = false), torch.nn.GRU after it: a different function</description></item>
+        /// <item><description><c>Output</c>: <c>output.weight</c>, <c>output.bias</c></description></item>
+        /// </list>
+        /// <see cref="global::RnnGen.Interop.PyTorchNames"/> changes them per layer or puts a prefix in front. See <c>docs/pytorch-import.md</c>.
+        /// </summary>
+        /// <param name="file">The <c>state_dict</c>.</param>
+        /// <param name="names">Other names than the defaults, or <see langword="null"/>.</param>
+        /// <param name="strict"><see langword="true"/> (the default): a missing or unexpected tensor is an error. <see langword="false"/>: both are skipped and missing parameters keep their values. A wrong shape is always an error.</param>
+        /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
+        /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
+        /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
+        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+            global::RnnGen.Interop.PyTorchImport.Load(nameof(GruResetBeforeRegressor), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+
+        /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
+        private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
+        {
+            new global::RnnGen.Interop.PyTorchLayer("Encoder", true, "encoder", 0, "it applies the reset gate before the recurrent product (ResetAfter = false), torch.nn.GRU after it: a different function"),
+            new global::RnnGen.Interop.PyTorchLayer("Output", false, "output", 0),
+        };
+
+        /// <summary>
         /// Runs the network on <paramref name="batch"/> sequences of <paramref name="steps"/> steps and writes the output <c>[B, 1]</c>.
         /// Recurrent layers start from the workspace's initial states and leave their final states in it.
         /// Allocates nothing; safe to call from several threads with one workspace per thread.
@@ -117,7 +143,32 @@ namespace Samples
         {
             CheckForward(workspace, input, batch, steps);
             ShapeCheck.Length(output.Length, batch * OutputSize, nameof(output), "[B, 1]");
-            RunForward(workspace, input, batch, steps);
+            RunForward(workspace, input, default, batch, steps);
+            var ws = workspace;
+            ws.Output_Y.Slice(0, batch * 1).CopyTo(output);
+        }
+
+        /// <summary>
+        /// Runs the network on a batch of sequences of different lengths, padded to <paramref name="steps"/> steps, as ONNX's
+        /// <c>sequence_lens</c>: sequence b is read for its first <c>lengths[b]</c> steps only. Past its end every layer's
+        /// output is 0 and its state is carried unchanged, so each final state is the state after the sequence's own last
+        /// step; a reverse direction starts at that step; a layer that returns only its last state returns that one. Inputs at
+        /// padded steps are never read into a result (pad with zeros, or any finite value).
+        /// </summary>
+        /// <param name="workspace">Preallocated memory, with room for at least this batch and number of steps.</param>
+        /// <param name="input">Inputs <c>[T, B, 3]</c>, time-major.</param>
+        /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+        /// <param name="batch">Number of sequences, <c>B</c>.</param>
+        /// <param name="steps">Number of time steps, <c>T</c>: the longest sequence's length or more.</param>
+        /// <param name="output">Receives the outputs <c>[B, 1]</c>.</param>
+        /// <exception cref="ArgumentException">A span's length does not match the shape, or a length is outside 1..steps; the message says which.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="batch"/> or <paramref name="steps"/> is below 1 or above the workspace's maximum.</exception>
+        public void Forward(Workspace workspace, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps, Span<float> output)
+        {
+            CheckForward(workspace, input, batch, steps);
+            ShapeCheck.Lengths(lengths, batch, steps, nameof(lengths));
+            ShapeCheck.Length(output.Length, batch * OutputSize, nameof(output), "[B, 1]");
+            RunForward(workspace, input, lengths, batch, steps);
             var ws = workspace;
             ws.Output_Y.Slice(0, batch * 1).CopyTo(output);
         }
@@ -130,10 +181,12 @@ namespace Samples
             ShapeCheck.Length(input.Length, steps * batch * InputSize, nameof(input), "[T, B, 3]");
         }
 
-        private void RunForward(Workspace ws, ReadOnlySpan<float> input, int batch, int steps)
+        private void RunForward(Workspace ws, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps)
         {
             ws.Batch = batch;
             ws.Steps = steps;
+            // Sequence lengths for every layer, and for Backward; empty: every sequence has all steps.
+            ws.SetLengths(lengths);
             if (ws.IsTraining)
             {
                 // Kept for backward: dW of the first layer needs its input.
@@ -143,14 +196,15 @@ namespace Samples
             // Encoder: GRU (reset before), [T, B, 3] → [B, 4]
             Encoder_Forward(ws, input, batch, steps);
             // Output: Dense 4 → 1, [B, 4] → [B, 1]
-            Output_Forward(ws, ws.Encoder_H.Slice(steps * batch * 4, batch * 4), batch, steps);
+            Output_Forward(ws, ws.Encoder_Y.Slice(0, batch * 4), batch, steps);
         }
 
         /// <summary>
-        /// Backpropagation through time for the last <see cref="Forward"/> on <paramref name="workspace"/>: given
+        /// Backpropagation through time for the last <c>Forward</c> on <paramref name="workspace"/>: given
         /// <c>dL/d(output)</c>, adds <c>dL/dθ</c> for every parameter to <see cref="Workspace.Gradients"/> (call
         /// <see cref="Workspace.ZeroGradients"/> first to start from zero), writes <c>dL/dh_0</c> of every recurrent layer to
-        /// the workspace and, if asked, <c>dL/d(input)</c>. Gradients of final states set in the workspace are included.
+        /// the workspace and, if asked, <c>dL/d(input)</c>. Gradients of final states set in the workspace are included. After a
+        /// Forward with sequence lengths, steps past a sequence's end get no gradient and their <c>dL/d(output)</c> is ignored.
         /// </summary>
         /// <param name="workspace">The training workspace that ran the forward pass.</param>
         /// <param name="outputGradient">Gradient of the loss with respect to the output, <c>[B, 1]</c>.</param>
@@ -178,7 +232,7 @@ namespace Samples
             int batch = ws.Batch, steps = ws.Steps;
             _ = outputGradientIsLogits; // only a softmax output takes the loss's gradient of its logits
             // Output: dL/dy [B, 1] → dL/dθ, dL/dx [B, 4]
-            Output_Backward(ws, ws.Encoder_H.Slice(steps * batch * 4, batch * 4), ws.Encoder_dY.Slice(0, batch * 4), batch, steps);
+            Output_Backward(ws, ws.Encoder_Y.Slice(0, batch * 4), ws.Encoder_dY.Slice(0, batch * 4), batch, steps);
             // Encoder: dL/dy [B, 4] → dL/dθ, dL/dx [T, B, 3]
             Encoder_Backward(ws, ws.Input.Slice(0, steps * batch * InputSize), inputGradient, batch, steps);
         }
@@ -188,11 +242,12 @@ namespace Samples
         {
             const int I = 3, H = 4, G = 3 * H;
             ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+            int bh = batch * H, bg = batch * G;
             ReadOnlySpan<float> wIh = p.Slice(Encoder_WeightIh, 36); // W_ih [12, 3]
             ReadOnlySpan<float> wHh = p.Slice(Encoder_WeightHh, 48); // W_hh [12, 4]
             ReadOnlySpan<float> bIh = p.Slice(Encoder_BiasIh, 12); // b_ih [12]
             ReadOnlySpan<float> bHh = p.Slice(Encoder_BiasHh, 12); // b_hh [12]
-            int bh = batch * H, bg = batch * G;
             ReadOnlySpan<float> wHrz = wHh.Slice(0, 2 * H * H); // W_h{r,z} [2H, H]
             ReadOnlySpan<float> wHn = wHh.Slice(2 * H * H, H * H); // W_hn [H, H]
             Span<float> gates = ws.Encoder_Gates.Slice(0, steps * bg); // a = W_ih x + b_ih + b_hh [T, B, 3H], blocks r, z, n; then activations
@@ -220,10 +275,18 @@ namespace Samples
                 Gemm.MatMulNT(resetHiddenT, wHn, hiddenCandidate, batch, H, H, accumulate: false);
                 // n = tanh(a_n + â_n), h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
                 GruCell.ForwardCandidateResetBefore(gt, hiddenCandidate, hPrevious, h.Slice((t + 1) * bh, bh), batch, H);
+                if (!lengths.IsEmpty)
+                {
+                    // past a sequence's end: output 0 (its state stays at the last valid step, read after the loop)
+                    Sequences.ZeroEnded(h.Slice((t + 1) * bh, bh), lengths, t, H);
+                }
             }
 
-            // h_T, the final state
-            h.Slice(steps * bh, bh).CopyTo(ws.Encoder_FinalState);
+            // h_T: the final state, each sequence's after its own last step
+            Sequences.LastStates(h, ws.Encoder_FinalState.Slice(0, bh), lengths, steps, batch, H);
+
+            // y = h_T: the final state (with lengths, each sequence's at its own last step)
+            ws.Encoder_FinalState.Slice(0, bh).CopyTo(ws.Encoder_Y);
         }
 
         /// <summary>Encoder backward through time: dL/dy [B, 4] and dL/dh_T → dW_ih, dW_hh, db_ih, db_hh, dL/dh_0 and dx [T, B, 3].</summary>
@@ -231,19 +294,20 @@ namespace Samples
         {
             const int I = 3, H = 4, G = 3 * H;
             ReadOnlySpan<float> p = _parameters;
+            Span<float> g = ws.Gradients;
+            ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+            int bh = batch * H, bg = batch * G;
             ReadOnlySpan<float> wIh = p.Slice(Encoder_WeightIh, 36); // W_ih [12, 3]
             ReadOnlySpan<float> wHh = p.Slice(Encoder_WeightHh, 48); // W_hh [12, 4]
             ReadOnlySpan<float> bIh = p.Slice(Encoder_BiasIh, 12); // b_ih [12]
             ReadOnlySpan<float> bHh = p.Slice(Encoder_BiasHh, 12); // b_hh [12]
-            Span<float> g = ws.Gradients;
             Span<float> dWIh = g.Slice(Encoder_WeightIh, 36); // dW_ih [12, 3]
             Span<float> dWHh = g.Slice(Encoder_WeightHh, 48); // dW_hh [12, 4]
             Span<float> dBIh = g.Slice(Encoder_BiasIh, 12); // db_ih [12]
             Span<float> dBHh = g.Slice(Encoder_BiasHh, 12); // db_hh [12]
-            int bh = batch * H, bg = batch * G;
             ReadOnlySpan<float> gates = ws.Encoder_Gates.Slice(0, steps * bg); // activations [T, B, 3H], blocks r, z, n
             ReadOnlySpan<float> h = ws.Encoder_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
-            ReadOnlySpan<float> dy = ws.Encoder_dY.Slice(0, bh); // dL/dy [B, H]
+            Span<float> dy = ws.Encoder_dY.Slice(0, bh); // dL/dh from above [B, H]
             ReadOnlySpan<float> resetHidden = ws.Encoder_ResetHidden.Slice(0, steps * bh); // r_t ⊙ h_{t−1} [T, B, H]
             ReadOnlySpan<float> wIrz = wIh.Slice(0, 2 * H * I), wIn = wIh.Slice(2 * H * I, H * I); // W_i{r,z} [2H, I], W_in [H, I]
             ReadOnlySpan<float> wHrz = wHh.Slice(0, 2 * H * H), wHn = wHh.Slice(2 * H * H, H * H); // W_h{r,z} [2H, H], W_hn [H, H]
@@ -253,6 +317,7 @@ namespace Samples
             Span<float> dCandidate = ws.Encoder_dCandidate.Slice(0, steps * bh); // dL/da_n [T, B, H]
             Span<float> dResetHidden = ws.Encoder_dResetHidden.Slice(0, bh); // dL/d(r ⊙ h_{t−1}) [B, H], one step
             Span<float> dh = ws.Encoder_dH.Slice(0, bh); // dL/dh_t through the recurrence [B, H]
+            Span<float> dhCarry = ws.Encoder_dHCarry.Slice(0, bh); // dL/dh_t of sequences past their end [B, H]
 
             // dh_T = ∂L/∂h_T, the gradient of the final state
             ws.Encoder_FinalStateGradient.Slice(0, bh).CopyTo(dh);
@@ -264,6 +329,12 @@ namespace Samples
                 ReadOnlySpan<float> hPrevious = h.Slice(t * bh, bh);
                 Span<float> dResetUpdateT = dResetUpdate.Slice(t * 2 * bh, 2 * bh);
                 Span<float> dCandidateT = dCandidate.Slice(t * bh, bh);
+                if (!lengths.IsEmpty)
+                {
+                    // a sequence past its end skips step t: set its dL/dh_t aside and run the step on zeros
+                    Sequences.CopyEnded(dh, dhCarry, lengths, t, H);
+                    Sequences.ZeroEnded(dh, lengths, t, H);
+                }
                 // da_n = dh_t ⊙ (1 − z) ⊙ (1 − n²), da_z = dh_t ⊙ (h_{t−1} − n) ⊙ z(1 − z); dh_{t−1} = dh_t ⊙ z, the path that skips the gates
                 GruCell.BackwardCandidateResetBefore(gt, hPrevious, dh, dResetUpdateT, dCandidateT, batch, H);
                 // d(r ⊙ h_{t−1}) = W_hnᵀ da_n: one [B, H] × [H, H] product
@@ -272,10 +343,15 @@ namespace Samples
                 GruCell.BackwardGatesResetBefore(gt, hPrevious, dResetHidden, dh, dResetUpdateT, batch, H);
                 // dh_{t−1} += W_h{r,z}ᵀ da_{r,z}: one [B, 2H] × [2H, H] product
                 Gemm.MatMulNN(dResetUpdateT, wHrz, dh, batch, H, 2 * H, accumulate: true);
+                if (!lengths.IsEmpty)
+                {
+                    // ... and hand them on to step t−1 unchanged
+                    Sequences.CopyEnded(dhCarry, dh, lengths, t, H);
+                }
             }
 
             // dL/dh_0
-            dh.CopyTo(ws.Encoder_InitialStateGradient);
+            dh.CopyTo(ws.Encoder_InitialStateGradient.Slice(0, bh));
             // The (r, z) rows and the n rows of W_hh multiply different inputs, h_{t−1} and r ⊙ h_{t−1}, so each block gets
             // its own product over all steps.
             // dW_i{r,z} += Σ_t da_{r,z}ᵀ x_t; dW_in += Σ_t da_nᵀ x_t: [2H, T·B] × [T·B, I] and [H, T·B] × [T·B, I]
@@ -348,6 +424,8 @@ namespace Samples
         {
             private readonly float[] _memory;
             private readonly float[]? _gradients;
+            private readonly int[] _lengths;
+            private bool _variableLength;
             private readonly (int Offset, int Length) _Input;
             private readonly (int Offset, int Length) _Encoder_Gates;
             private readonly (int Offset, int Length) _Encoder_ResetHidden;
@@ -356,11 +434,13 @@ namespace Samples
             private readonly (int Offset, int Length) _Encoder_H;
             private readonly (int Offset, int Length) _Encoder_InitialState;
             private readonly (int Offset, int Length) _Encoder_FinalState;
+            private readonly (int Offset, int Length) _Encoder_Y;
             private readonly (int Offset, int Length) _Encoder_dY;
             private readonly (int Offset, int Length) _Encoder_dResetUpdate;
             private readonly (int Offset, int Length) _Encoder_dCandidate;
             private readonly (int Offset, int Length) _Encoder_dResetHidden;
             private readonly (int Offset, int Length) _Encoder_dH;
+            private readonly (int Offset, int Length) _Encoder_dHCarry;
             private readonly (int Offset, int Length) _Encoder_InitialStateGradient;
             private readonly (int Offset, int Length) _Encoder_FinalStateGradient;
             private readonly (int Offset, int Length) _Output_Y;
@@ -395,6 +475,8 @@ namespace Samples
                 _Encoder_InitialState = Place(ref size, (long)maxBatch * 4);
                 // h_T [B, 4]
                 _Encoder_FinalState = Place(ref size, (long)maxBatch * 4);
+                // y [B, 4]: h_T, the layer's output
+                _Encoder_Y = Place(ref size, (long)maxBatch * 4);
                 // dL/dy [B, 4]: gradient of the layer's output
                 _Encoder_dY = Place(ref size, training ? (long)maxBatch * 4 : 0);
                 // dL/da_{r,z} [T, B, 2·4], blocks r, z
@@ -405,6 +487,8 @@ namespace Samples
                 _Encoder_dResetHidden = Place(ref size, training ? (long)maxBatch * 4 : 0);
                 // dL/dh_t [B, 4] carried back through time
                 _Encoder_dH = Place(ref size, training ? (long)maxBatch * 4 : 0);
+                // dL/dh_t [B, 4] of sequences past their end, set aside during a step
+                _Encoder_dHCarry = Place(ref size, training ? (long)maxBatch * 4 : 0);
                 // dL/dh_0 [B, 4]
                 _Encoder_InitialStateGradient = Place(ref size, training ? (long)maxBatch * 4 : 0);
                 // dL/dh_T [B, 4], given
@@ -420,6 +504,7 @@ namespace Samples
 
                 _memory = new float[size];
                 _gradients = training ? new float[ParameterCount] : null;
+                _lengths = new int[maxBatch];
             }
 
             /// <summary>Largest batch this workspace runs.</summary>
@@ -447,7 +532,7 @@ namespace Samples
             /// <summary>Initial state <c>h_0</c> of <c>Encoder</c>, <c>[MaxBatch, 4]</c>; Forward reads the first <c>batch·4</c> values. Zero until written.</summary>
             public Span<float> EncoderInitialState => Encoder_InitialState;
 
-            /// <summary>Final state <c>h_T</c> of <c>Encoder</c> after the last Forward, <c>[MaxBatch, 4]</c> (first <c>batch·4</c> values).</summary>
+            /// <summary>Final state <c>h_T</c> of <c>Encoder</c> after the last Forward, <c>[MaxBatch, 4]</c> (the first <c>batch·4</c> values); with sequence lengths, each sequence's state after its own last step.</summary>
             public Span<float> EncoderFinalState => Encoder_FinalState;
 
             /// <summary>Gradient <c>dL/dh_0</c> of <c>Encoder</c>'s initial state, written by Backward, <c>[MaxBatch, 4]</c>. Empty for an inference workspace.</summary>
@@ -492,6 +577,9 @@ namespace Samples
             /// <summary>h_T [B, 4]</summary>
             internal Span<float> Encoder_FinalState => _memory.AsSpan(_Encoder_FinalState.Offset, _Encoder_FinalState.Length);
 
+            /// <summary>y [B, 4]: h_T, the layer's output</summary>
+            internal Span<float> Encoder_Y => _memory.AsSpan(_Encoder_Y.Offset, _Encoder_Y.Length);
+
             /// <summary>dL/dy [B, 4]: gradient of the layer's output</summary>
             internal Span<float> Encoder_dY => _memory.AsSpan(_Encoder_dY.Offset, _Encoder_dY.Length);
 
@@ -507,6 +595,9 @@ namespace Samples
             /// <summary>dL/dh_t [B, 4] carried back through time</summary>
             internal Span<float> Encoder_dH => _memory.AsSpan(_Encoder_dH.Offset, _Encoder_dH.Length);
 
+            /// <summary>dL/dh_t [B, 4] of sequences past their end, set aside during a step</summary>
+            internal Span<float> Encoder_dHCarry => _memory.AsSpan(_Encoder_dHCarry.Offset, _Encoder_dHCarry.Length);
+
             /// <summary>dL/dh_0 [B, 4]</summary>
             internal Span<float> Encoder_InitialStateGradient => _memory.AsSpan(_Encoder_InitialStateGradient.Offset, _Encoder_InitialStateGradient.Length);
 
@@ -518,6 +609,15 @@ namespace Samples
 
             /// <summary>dL/dy, then dL/dz [B, 1]</summary>
             internal Span<float> Output_dY => _memory.AsSpan(_Output_dY.Offset, _Output_dY.Length);
+
+            /// <summary>Sequence lengths of the last forward pass, <c>[Batch]</c>; empty when every sequence had all <see cref="Steps"/> steps.</summary>
+            internal ReadOnlySpan<int> Lengths => _variableLength ? _lengths.AsSpan(0, Batch) : default;
+
+            internal void SetLengths(ReadOnlySpan<int> lengths)
+            {
+                _variableLength = !lengths.IsEmpty;
+                lengths.CopyTo(_lengths);
+            }
 
             internal void EnsureBackwardReady()
             {
@@ -583,7 +683,28 @@ namespace Samples
             /// <returns>The mean squared error.</returns>
             public float Step(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batch, int steps)
             {
-                float loss = ForwardAndLoss(input, targets, batch, steps, withGradient: true);
+                float loss = ForwardAndLoss(input, targets, default, variableLength: false, batch, steps, withGradient: true);
+                Workspace.ZeroGradients();
+                Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
+                Optimizer.Step(Model._parameters, Workspace.Gradients);
+                if (CarryState)
+                {
+                    Workspace.CarryState();
+                }
+
+                return loss;
+            }
+
+            /// <summary>Trains on one batch of sequences of different lengths (as <c>Forward</c> with lengths) and returns its loss, measured before the update.</summary>
+            /// <param name="input">Inputs <c>[T, B, 3]</c>.</param>
+            /// <param name="targets">Targets <c>[B, 1]</c>.</param>
+            /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+            /// <param name="batch">Number of sequences.</param>
+            /// <param name="steps">Number of time steps.</param>
+            /// <returns>The the mean squared error of each sequence's output, read at its own last step.</returns>
+            public float Step(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, int batch, int steps)
+            {
+                float loss = ForwardAndLoss(input, targets, lengths, variableLength: true, batch, steps, withGradient: true);
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
@@ -603,7 +724,7 @@ namespace Samples
             /// <returns>The mean squared error.</returns>
             public float Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batch, int steps)
             {
-                float loss = ForwardAndLoss(input, targets, batch, steps, withGradient: false);
+                float loss = ForwardAndLoss(input, targets, default, variableLength: false, batch, steps, withGradient: false);
                 if (CarryState)
                 {
                     Workspace.CarryState();
@@ -612,12 +733,35 @@ namespace Samples
                 return loss;
             }
 
-            private float ForwardAndLoss(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batch, int steps, bool withGradient)
+            /// <summary>Returns the loss on one batch of sequences of different lengths without changing the model.</summary>
+            /// <param name="input">Inputs <c>[T, B, 3]</c>.</param>
+            /// <param name="targets">Targets <c>[B, 1]</c>.</param>
+            /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+            /// <param name="batch">Number of sequences.</param>
+            /// <param name="steps">Number of time steps.</param>
+            /// <returns>The the mean squared error of each sequence's output, read at its own last step.</returns>
+            public float Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, int batch, int steps)
+            {
+                float loss = ForwardAndLoss(input, targets, lengths, variableLength: true, batch, steps, withGradient: false);
+                if (CarryState)
+                {
+                    Workspace.CarryState();
+                }
+
+                return loss;
+            }
+
+            private float ForwardAndLoss(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, bool variableLength, int batch, int steps, bool withGradient)
             {
                 CheckForward(Workspace, input, batch, steps);
+                if (variableLength)
+                {
+                    ShapeCheck.Lengths(lengths, batch, steps, nameof(lengths));
+                }
+
                 ShapeCheck.Length(targets.Length, batch * OutputSize, nameof(targets), "[B, 1]");
                 var ws = Workspace;
-                Model.RunForward(ws, input, batch, steps);
+                Model.RunForward(ws, input, lengths, batch, steps);
                 Span<float> dy = withGradient ? ws.Output_dY.Slice(0, batch * 1) : default;
                 // L = (1/N) Σ (y − target)², and dL/dy = 2 (y − target) / N
                 return Losses.MeanSquaredError(ws.Output_Y.Slice(0, batch * 1), targets, dy);

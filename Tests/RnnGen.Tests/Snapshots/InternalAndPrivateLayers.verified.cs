@@ -142,6 +142,36 @@ namespace Samples
         }
 
         /// <summary>
+        /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
+        /// (<c>safetensors.torch.save_file(model.state_dict(), path)</c>, read with <c>SafeTensorsFile.Read</c>). PyTorch's layouts
+        /// are this model's, so every tensor is copied as it is. By default the names are:
+        /// <list type="bullet">
+        /// <item><description><c>First</c>: <c>first.weight_ih_l0</c>, <c>first.weight_hh_l0</c>, <c>first.bias_ih_l0</c>, <c>first.bias_hh_l0</c></description></item>
+        /// <item><description><c>Second</c>: <c>second.weight_ih_l0</c>, <c>second.weight_hh_l0</c>, <c>second.bias_ih_l0</c>, <c>second.bias_hh_l0</c></description></item>
+        /// <item><description><c>Third</c>: <c>third.weight</c>, <c>third.bias</c></description></item>
+        /// <item><description><c>Fourth</c>: <c>fourth.weight</c>, <c>fourth.bias</c></description></item>
+        /// </list>
+        /// <see cref="global::RnnGen.Interop.PyTorchNames"/> changes them per layer or puts a prefix in front. See <c>docs/pytorch-import.md</c>.
+        /// </summary>
+        /// <param name="file">The <c>state_dict</c>.</param>
+        /// <param name="names">Other names than the defaults, or <see langword="null"/>.</param>
+        /// <param name="strict"><see langword="true"/> (the default): a missing or unexpected tensor is an error. <see langword="false"/>: both are skipped and missing parameters keep their values. A wrong shape is always an error.</param>
+        /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
+        /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
+        /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
+        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+            global::RnnGen.Interop.PyTorchImport.Load(nameof(InternalAndPrivateLayers), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+
+        /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
+        private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
+        {
+            new global::RnnGen.Interop.PyTorchLayer("First", true, "first", 0),
+            new global::RnnGen.Interop.PyTorchLayer("Second", true, "second", 0),
+            new global::RnnGen.Interop.PyTorchLayer("Third", false, "third", 0),
+            new global::RnnGen.Interop.PyTorchLayer("Fourth", false, "fourth", 0),
+        };
+
+        /// <summary>
         /// Runs the network on <paramref name="batch"/> sequences of <paramref name="steps"/> steps and writes the output <c>[T, B, 1]</c>.
         /// Recurrent layers start from the workspace's initial states and leave their final states in it.
         /// Allocates nothing; safe to call from several threads with one workspace per thread.
@@ -157,7 +187,33 @@ namespace Samples
         {
             CheckForward(workspace, input, batch, steps);
             ShapeCheck.Length(output.Length, steps * batch * OutputSize, nameof(output), "[T, B, 1]");
-            RunForward(workspace, input, batch, steps);
+            RunForward(workspace, input, default, batch, steps);
+            var ws = workspace;
+            ws.Fourth_Y.Slice(0, steps * batch * 1).CopyTo(output);
+        }
+
+        /// <summary>
+        /// Runs the network on a batch of sequences of different lengths, padded to <paramref name="steps"/> steps, as ONNX's
+        /// <c>sequence_lens</c>: sequence b is read for its first <c>lengths[b]</c> steps only. Past its end every layer's
+        /// output is 0 and its state is carried unchanged, so each final state is the state after the sequence's own last
+        /// step; a reverse direction starts at that step; a layer that returns only its last state returns that one. Inputs at
+        /// padded steps are never read into a result (pad with zeros, or any finite value).
+        /// Output rows past a sequence's end are 0.
+        /// </summary>
+        /// <param name="workspace">Preallocated memory, with room for at least this batch and number of steps.</param>
+        /// <param name="input">Inputs <c>[T, B, 2]</c>, time-major.</param>
+        /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+        /// <param name="batch">Number of sequences, <c>B</c>.</param>
+        /// <param name="steps">Number of time steps, <c>T</c>: the longest sequence's length or more.</param>
+        /// <param name="output">Receives the outputs <c>[T, B, 1]</c>.</param>
+        /// <exception cref="ArgumentException">A span's length does not match the shape, or a length is outside 1..steps; the message says which.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="batch"/> or <paramref name="steps"/> is below 1 or above the workspace's maximum.</exception>
+        public void Forward(Workspace workspace, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps, Span<float> output)
+        {
+            CheckForward(workspace, input, batch, steps);
+            ShapeCheck.Lengths(lengths, batch, steps, nameof(lengths));
+            ShapeCheck.Length(output.Length, steps * batch * OutputSize, nameof(output), "[T, B, 1]");
+            RunForward(workspace, input, lengths, batch, steps);
             var ws = workspace;
             ws.Fourth_Y.Slice(0, steps * batch * 1).CopyTo(output);
         }
@@ -170,10 +226,12 @@ namespace Samples
             ShapeCheck.Length(input.Length, steps * batch * InputSize, nameof(input), "[T, B, 2]");
         }
 
-        private void RunForward(Workspace ws, ReadOnlySpan<float> input, int batch, int steps)
+        private void RunForward(Workspace ws, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps)
         {
             ws.Batch = batch;
             ws.Steps = steps;
+            // Sequence lengths for every layer, and for Backward; empty: every sequence has all steps.
+            ws.SetLengths(lengths);
             if (ws.IsTraining)
             {
                 // Kept for backward: dW of the first layer needs its input.
@@ -188,13 +246,19 @@ namespace Samples
             Third_Forward(ws, ws.Second_H.Slice(batch * 3, steps * batch * 3), batch, steps);
             // Fourth: Dense 2 → 1, relu, [T, B, 2] → [T, B, 1]
             Fourth_Forward(ws, ws.Third_Y.Slice(0, steps * batch * 2), batch, steps);
+            if (!lengths.IsEmpty)
+            {
+                // Output rows past a sequence's end are 0, as the recurrent layers' own are.
+                Sequences.ZeroPadding(ws.Fourth_Y.Slice(0, steps * batch * 1), lengths, steps, batch, OutputSize);
+            }
         }
 
         /// <summary>
-        /// Backpropagation through time for the last <see cref="Forward"/> on <paramref name="workspace"/>: given
+        /// Backpropagation through time for the last <c>Forward</c> on <paramref name="workspace"/>: given
         /// <c>dL/d(output)</c>, adds <c>dL/dθ</c> for every parameter to <see cref="Workspace.Gradients"/> (call
         /// <see cref="Workspace.ZeroGradients"/> first to start from zero), writes <c>dL/dh_0</c> of every recurrent layer to
-        /// the workspace and, if asked, <c>dL/d(input)</c>. Gradients of final states set in the workspace are included.
+        /// the workspace and, if asked, <c>dL/d(input)</c>. Gradients of final states set in the workspace are included. After a
+        /// Forward with sequence lengths, steps past a sequence's end get no gradient and their <c>dL/d(output)</c> is ignored.
         /// </summary>
         /// <param name="workspace">The training workspace that ran the forward pass.</param>
         /// <param name="outputGradient">Gradient of the loss with respect to the output, <c>[T, B, 1]</c>.</param>
@@ -214,6 +278,8 @@ namespace Samples
             }
 
             outputGradient.CopyTo(ws.Fourth_dY.Slice(0, steps * batch * 1));
+            // dL/d(output) past a sequence's end does not count: the output there is 0 whatever the weights.
+            Sequences.ZeroPadding(ws.Fourth_dY.Slice(0, steps * batch * 1), ws.Lengths, steps, batch, OutputSize);
             RunBackward(ws, inputGradient, outputGradientIsLogits: false);
         }
 
@@ -236,11 +302,12 @@ namespace Samples
         {
             const int I = 2, H = 3;
             ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+            int bh = batch * H;
             ReadOnlySpan<float> wIh = p.Slice(First_WeightIh, 6); // W_ih [3, 2]
             ReadOnlySpan<float> wHh = p.Slice(First_WeightHh, 9); // W_hh [3, 3]
             ReadOnlySpan<float> bIh = p.Slice(First_BiasIh, 3); // b_ih [3]
             ReadOnlySpan<float> bHh = p.Slice(First_BiasHh, 3); // b_hh [3]
-            int bh = batch * H;
             Span<float> h = ws.First_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
 
             // h[0] = h_0, the initial state
@@ -257,10 +324,15 @@ namespace Samples
                 Gemm.MatMulNT(h.Slice(t * bh, bh), wHh, at, batch, H, H, accumulate: true);
                 // h_t = tanh(a_t)
                 Activations.Tanh(at);
+                if (!lengths.IsEmpty)
+                {
+                    // past a sequence's end: output 0 (its state stays at the last valid step, read after the loop)
+                    Sequences.ZeroEnded(h.Slice((t + 1) * bh, bh), lengths, t, H);
+                }
             }
 
-            // h_T, the final state
-            h.Slice(steps * bh, bh).CopyTo(ws.First_FinalState);
+            // h_T: the final state, each sequence's after its own last step
+            Sequences.LastStates(h, ws.First_FinalState.Slice(0, bh), lengths, steps, batch, H);
         }
 
         /// <summary>First backward through time: dL/dy [T, B, 3] and dL/dh_T → dW_ih, dW_hh, db_ih, db_hh, dL/dh_0 and dx [T, B, 2].</summary>
@@ -268,36 +340,54 @@ namespace Samples
         {
             const int I = 2, H = 3;
             ReadOnlySpan<float> p = _parameters;
+            Span<float> g = ws.Gradients;
+            ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+            int bh = batch * H;
             ReadOnlySpan<float> wIh = p.Slice(First_WeightIh, 6); // W_ih [3, 2]
             ReadOnlySpan<float> wHh = p.Slice(First_WeightHh, 9); // W_hh [3, 3]
             ReadOnlySpan<float> bIh = p.Slice(First_BiasIh, 3); // b_ih [3]
             ReadOnlySpan<float> bHh = p.Slice(First_BiasHh, 3); // b_hh [3]
-            Span<float> g = ws.Gradients;
             Span<float> dWIh = g.Slice(First_WeightIh, 6); // dW_ih [3, 2]
             Span<float> dWHh = g.Slice(First_WeightHh, 9); // dW_hh [3, 3]
             Span<float> dBIh = g.Slice(First_BiasIh, 3); // db_ih [3]
             Span<float> dBHh = g.Slice(First_BiasHh, 3); // db_hh [3]
-            int bh = batch * H;
             ReadOnlySpan<float> h = ws.First_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
-            ReadOnlySpan<float> dy = ws.First_dY.Slice(0, steps * bh); // dL/dy [T, B, H]
+            Span<float> dy = ws.First_dY.Slice(0, steps * bh); // dL/dh from above [T, B, H]
             Span<float> dA = ws.First_dA.Slice(0, steps * bh); // dL/da [T, B, H]
             Span<float> dh = ws.First_dH.Slice(0, bh); // dL/dh_t through the recurrence [B, H]
+            Span<float> dhCarry = ws.First_dHCarry.Slice(0, bh); // dL/dh_t of sequences past their end [B, H]
 
             // dh_T = ∂L/∂h_T, the gradient of the final state
             ws.First_FinalStateGradient.Slice(0, bh).CopyTo(dh);
+            if (!lengths.IsEmpty)
+            {
+                // dL/dy past a sequence's end does not count: the output there is 0 whatever the weights
+                Sequences.ZeroPadding(dy, lengths, steps, batch, H);
+            }
             for (int t = steps - 1; t >= 0; t--)
             {
                 Span<float> dAt = dA.Slice(t * bh, bh);
+                if (!lengths.IsEmpty)
+                {
+                    // a sequence past its end skips step t: set its dL/dh_t aside and run the step on zeros
+                    Sequences.CopyEnded(dh, dhCarry, lengths, t, H);
+                    Sequences.ZeroEnded(dh, lengths, t, H);
+                }
                 // dh_t = dy_t + W_hhᵀ da_{t+1}
                 Vec.Sum(dy.Slice(t * bh, bh), dh, dAt);
                 // da_t = dh_t ⊙ (1 − h_t²)
                 Activations.TanhBackward(h.Slice((t + 1) * bh, bh), dAt);
                 // W_hhᵀ da_t, the recurrent part of dh_{t−1}
                 Gemm.MatMulNN(dAt, wHh, dh, batch, H, H, accumulate: false);
+                if (!lengths.IsEmpty)
+                {
+                    // ... and hand them on to step t−1 unchanged
+                    Sequences.CopyEnded(dhCarry, dh, lengths, t, H);
+                }
             }
 
             // dL/dh_0
-            dh.CopyTo(ws.First_InitialStateGradient);
+            dh.CopyTo(ws.First_InitialStateGradient.Slice(0, bh));
             // dW_ih += Σ_t da_tᵀ x_t: one [H, T·B] × [T·B, I] product
             Gemm.MatMulTN(dA, x, dWIh, H, I, steps * batch, accumulate: true);
             // dW_hh += Σ_t da_tᵀ h_{t−1}
@@ -317,11 +407,12 @@ namespace Samples
         {
             const int I = 3, H = 3;
             ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+            int bh = batch * H;
             ReadOnlySpan<float> wIh = p.Slice(Second_WeightIh, 9); // W_ih [3, 3]
             ReadOnlySpan<float> wHh = p.Slice(Second_WeightHh, 9); // W_hh [3, 3]
             ReadOnlySpan<float> bIh = p.Slice(Second_BiasIh, 3); // b_ih [3]
             ReadOnlySpan<float> bHh = p.Slice(Second_BiasHh, 3); // b_hh [3]
-            int bh = batch * H;
             Span<float> h = ws.Second_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
 
             // h[0] = h_0, the initial state
@@ -338,10 +429,15 @@ namespace Samples
                 Gemm.MatMulNT(h.Slice(t * bh, bh), wHh, at, batch, H, H, accumulate: true);
                 // h_t = max(0, a_t)
                 Activations.Relu(at);
+                if (!lengths.IsEmpty)
+                {
+                    // past a sequence's end: output 0 (its state stays at the last valid step, read after the loop)
+                    Sequences.ZeroEnded(h.Slice((t + 1) * bh, bh), lengths, t, H);
+                }
             }
 
-            // h_T, the final state
-            h.Slice(steps * bh, bh).CopyTo(ws.Second_FinalState);
+            // h_T: the final state, each sequence's after its own last step
+            Sequences.LastStates(h, ws.Second_FinalState.Slice(0, bh), lengths, steps, batch, H);
         }
 
         /// <summary>Second backward through time: dL/dy [T, B, 3] and dL/dh_T → dW_ih, dW_hh, db_ih, db_hh, dL/dh_0 and dx [T, B, 3].</summary>
@@ -349,36 +445,54 @@ namespace Samples
         {
             const int I = 3, H = 3;
             ReadOnlySpan<float> p = _parameters;
+            Span<float> g = ws.Gradients;
+            ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+            int bh = batch * H;
             ReadOnlySpan<float> wIh = p.Slice(Second_WeightIh, 9); // W_ih [3, 3]
             ReadOnlySpan<float> wHh = p.Slice(Second_WeightHh, 9); // W_hh [3, 3]
             ReadOnlySpan<float> bIh = p.Slice(Second_BiasIh, 3); // b_ih [3]
             ReadOnlySpan<float> bHh = p.Slice(Second_BiasHh, 3); // b_hh [3]
-            Span<float> g = ws.Gradients;
             Span<float> dWIh = g.Slice(Second_WeightIh, 9); // dW_ih [3, 3]
             Span<float> dWHh = g.Slice(Second_WeightHh, 9); // dW_hh [3, 3]
             Span<float> dBIh = g.Slice(Second_BiasIh, 3); // db_ih [3]
             Span<float> dBHh = g.Slice(Second_BiasHh, 3); // db_hh [3]
-            int bh = batch * H;
             ReadOnlySpan<float> h = ws.Second_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
-            ReadOnlySpan<float> dy = ws.Second_dY.Slice(0, steps * bh); // dL/dy [T, B, H]
+            Span<float> dy = ws.Second_dY.Slice(0, steps * bh); // dL/dh from above [T, B, H]
             Span<float> dA = ws.Second_dA.Slice(0, steps * bh); // dL/da [T, B, H]
             Span<float> dh = ws.Second_dH.Slice(0, bh); // dL/dh_t through the recurrence [B, H]
+            Span<float> dhCarry = ws.Second_dHCarry.Slice(0, bh); // dL/dh_t of sequences past their end [B, H]
 
             // dh_T = ∂L/∂h_T, the gradient of the final state
             ws.Second_FinalStateGradient.Slice(0, bh).CopyTo(dh);
+            if (!lengths.IsEmpty)
+            {
+                // dL/dy past a sequence's end does not count: the output there is 0 whatever the weights
+                Sequences.ZeroPadding(dy, lengths, steps, batch, H);
+            }
             for (int t = steps - 1; t >= 0; t--)
             {
                 Span<float> dAt = dA.Slice(t * bh, bh);
+                if (!lengths.IsEmpty)
+                {
+                    // a sequence past its end skips step t: set its dL/dh_t aside and run the step on zeros
+                    Sequences.CopyEnded(dh, dhCarry, lengths, t, H);
+                    Sequences.ZeroEnded(dh, lengths, t, H);
+                }
                 // dh_t = dy_t + W_hhᵀ da_{t+1}
                 Vec.Sum(dy.Slice(t * bh, bh), dh, dAt);
                 // da_t = dh_t ⊙ [h_t > 0]
                 Activations.ReluBackward(h.Slice((t + 1) * bh, bh), dAt);
                 // W_hhᵀ da_t, the recurrent part of dh_{t−1}
                 Gemm.MatMulNN(dAt, wHh, dh, batch, H, H, accumulate: false);
+                if (!lengths.IsEmpty)
+                {
+                    // ... and hand them on to step t−1 unchanged
+                    Sequences.CopyEnded(dhCarry, dh, lengths, t, H);
+                }
             }
 
             // dL/dh_0
-            dh.CopyTo(ws.Second_InitialStateGradient);
+            dh.CopyTo(ws.Second_InitialStateGradient.Slice(0, bh));
             // dW_ih += Σ_t da_tᵀ x_t: one [H, T·B] × [T·B, I] product
             Gemm.MatMulTN(dA, x, dWIh, H, I, steps * batch, accumulate: true);
             // dW_hh += Σ_t da_tᵀ h_{t−1}
@@ -490,6 +604,8 @@ namespace Samples
         {
             private readonly float[] _memory;
             private readonly float[]? _gradients;
+            private readonly int[] _lengths;
+            private bool _variableLength;
             private readonly (int Offset, int Length) _Input;
             private readonly (int Offset, int Length) _First_H;
             private readonly (int Offset, int Length) _First_InitialState;
@@ -497,6 +613,7 @@ namespace Samples
             private readonly (int Offset, int Length) _First_dY;
             private readonly (int Offset, int Length) _First_dA;
             private readonly (int Offset, int Length) _First_dH;
+            private readonly (int Offset, int Length) _First_dHCarry;
             private readonly (int Offset, int Length) _First_InitialStateGradient;
             private readonly (int Offset, int Length) _First_FinalStateGradient;
             private readonly (int Offset, int Length) _Second_H;
@@ -505,6 +622,7 @@ namespace Samples
             private readonly (int Offset, int Length) _Second_dY;
             private readonly (int Offset, int Length) _Second_dA;
             private readonly (int Offset, int Length) _Second_dH;
+            private readonly (int Offset, int Length) _Second_dHCarry;
             private readonly (int Offset, int Length) _Second_InitialStateGradient;
             private readonly (int Offset, int Length) _Second_FinalStateGradient;
             private readonly (int Offset, int Length) _Third_Y;
@@ -539,6 +657,8 @@ namespace Samples
                 _First_dA = Place(ref size, training ? (long)maxSteps * maxBatch * 3 : 0);
                 // dL/dh_t [B, 3] carried back through time
                 _First_dH = Place(ref size, training ? (long)maxBatch * 3 : 0);
+                // dL/dh_t [B, 3] of sequences past their end, set aside during a step
+                _First_dHCarry = Place(ref size, training ? (long)maxBatch * 3 : 0);
                 // dL/dh_0 [B, 3]
                 _First_InitialStateGradient = Place(ref size, training ? (long)maxBatch * 3 : 0);
                 // dL/dh_T [B, 3], given
@@ -555,6 +675,8 @@ namespace Samples
                 _Second_dA = Place(ref size, training ? (long)maxSteps * maxBatch * 3 : 0);
                 // dL/dh_t [B, 3] carried back through time
                 _Second_dH = Place(ref size, training ? (long)maxBatch * 3 : 0);
+                // dL/dh_t [B, 3] of sequences past their end, set aside during a step
+                _Second_dHCarry = Place(ref size, training ? (long)maxBatch * 3 : 0);
                 // dL/dh_0 [B, 3]
                 _Second_InitialStateGradient = Place(ref size, training ? (long)maxBatch * 3 : 0);
                 // dL/dh_T [B, 3], given
@@ -574,6 +696,7 @@ namespace Samples
 
                 _memory = new float[size];
                 _gradients = training ? new float[ParameterCount] : null;
+                _lengths = new int[maxBatch];
             }
 
             /// <summary>Largest batch this workspace runs.</summary>
@@ -601,7 +724,7 @@ namespace Samples
             /// <summary>Initial state <c>h_0</c> of <c>First</c>, <c>[MaxBatch, 3]</c>; Forward reads the first <c>batch·3</c> values. Zero until written.</summary>
             public Span<float> FirstInitialState => First_InitialState;
 
-            /// <summary>Final state <c>h_T</c> of <c>First</c> after the last Forward, <c>[MaxBatch, 3]</c> (first <c>batch·3</c> values).</summary>
+            /// <summary>Final state <c>h_T</c> of <c>First</c> after the last Forward, <c>[MaxBatch, 3]</c> (the first <c>batch·3</c> values); with sequence lengths, each sequence's state after its own last step.</summary>
             public Span<float> FirstFinalState => First_FinalState;
 
             /// <summary>Gradient <c>dL/dh_0</c> of <c>First</c>'s initial state, written by Backward, <c>[MaxBatch, 3]</c>. Empty for an inference workspace.</summary>
@@ -613,7 +736,7 @@ namespace Samples
             /// <summary>Initial state <c>h_0</c> of <c>Second</c>, <c>[MaxBatch, 3]</c>; Forward reads the first <c>batch·3</c> values. Zero until written.</summary>
             public Span<float> SecondInitialState => Second_InitialState;
 
-            /// <summary>Final state <c>h_T</c> of <c>Second</c> after the last Forward, <c>[MaxBatch, 3]</c> (first <c>batch·3</c> values).</summary>
+            /// <summary>Final state <c>h_T</c> of <c>Second</c> after the last Forward, <c>[MaxBatch, 3]</c> (the first <c>batch·3</c> values); with sequence lengths, each sequence's state after its own last step.</summary>
             public Span<float> SecondFinalState => Second_FinalState;
 
             /// <summary>Gradient <c>dL/dh_0</c> of <c>Second</c>'s initial state, written by Backward, <c>[MaxBatch, 3]</c>. Empty for an inference workspace.</summary>
@@ -657,6 +780,9 @@ namespace Samples
             /// <summary>dL/dh_t [B, 3] carried back through time</summary>
             internal Span<float> First_dH => _memory.AsSpan(_First_dH.Offset, _First_dH.Length);
 
+            /// <summary>dL/dh_t [B, 3] of sequences past their end, set aside during a step</summary>
+            internal Span<float> First_dHCarry => _memory.AsSpan(_First_dHCarry.Offset, _First_dHCarry.Length);
+
             /// <summary>dL/dh_0 [B, 3]</summary>
             internal Span<float> First_InitialStateGradient => _memory.AsSpan(_First_InitialStateGradient.Offset, _First_InitialStateGradient.Length);
 
@@ -681,6 +807,9 @@ namespace Samples
             /// <summary>dL/dh_t [B, 3] carried back through time</summary>
             internal Span<float> Second_dH => _memory.AsSpan(_Second_dH.Offset, _Second_dH.Length);
 
+            /// <summary>dL/dh_t [B, 3] of sequences past their end, set aside during a step</summary>
+            internal Span<float> Second_dHCarry => _memory.AsSpan(_Second_dHCarry.Offset, _Second_dHCarry.Length);
+
             /// <summary>dL/dh_0 [B, 3]</summary>
             internal Span<float> Second_InitialStateGradient => _memory.AsSpan(_Second_InitialStateGradient.Offset, _Second_InitialStateGradient.Length);
 
@@ -698,6 +827,15 @@ namespace Samples
 
             /// <summary>dL/dy, then dL/dz [T, B, 1]</summary>
             internal Span<float> Fourth_dY => _memory.AsSpan(_Fourth_dY.Offset, _Fourth_dY.Length);
+
+            /// <summary>Sequence lengths of the last forward pass, <c>[Batch]</c>; empty when every sequence had all <see cref="Steps"/> steps.</summary>
+            internal ReadOnlySpan<int> Lengths => _variableLength ? _lengths.AsSpan(0, Batch) : default;
+
+            internal void SetLengths(ReadOnlySpan<int> lengths)
+            {
+                _variableLength = !lengths.IsEmpty;
+                lengths.CopyTo(_lengths);
+            }
 
             internal void EnsureBackwardReady()
             {
@@ -763,7 +901,28 @@ namespace Samples
             /// <returns>The mean squared error.</returns>
             public float Step(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batch, int steps)
             {
-                float loss = ForwardAndLoss(input, targets, batch, steps, withGradient: true);
+                float loss = ForwardAndLoss(input, targets, default, variableLength: false, batch, steps, withGradient: true);
+                Workspace.ZeroGradients();
+                Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
+                Optimizer.Step(Model._parameters, Workspace.Gradients);
+                if (CarryState)
+                {
+                    Workspace.CarryState();
+                }
+
+                return loss;
+            }
+
+            /// <summary>Trains on one batch of sequences of different lengths (as <c>Forward</c> with lengths) and returns its loss, measured before the update.</summary>
+            /// <param name="input">Inputs <c>[T, B, 2]</c>.</param>
+            /// <param name="targets">Targets <c>[T, B, 1]</c>.</param>
+            /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+            /// <param name="batch">Number of sequences.</param>
+            /// <param name="steps">Number of time steps.</param>
+            /// <returns>The the mean squared error over the valid steps only: targets at steps past a sequence's end are not read (any value may stand there).</returns>
+            public float Step(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, int batch, int steps)
+            {
+                float loss = ForwardAndLoss(input, targets, lengths, variableLength: true, batch, steps, withGradient: true);
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
@@ -783,7 +942,7 @@ namespace Samples
             /// <returns>The mean squared error.</returns>
             public float Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batch, int steps)
             {
-                float loss = ForwardAndLoss(input, targets, batch, steps, withGradient: false);
+                float loss = ForwardAndLoss(input, targets, default, variableLength: false, batch, steps, withGradient: false);
                 if (CarryState)
                 {
                     Workspace.CarryState();
@@ -792,15 +951,38 @@ namespace Samples
                 return loss;
             }
 
-            private float ForwardAndLoss(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batch, int steps, bool withGradient)
+            /// <summary>Returns the loss on one batch of sequences of different lengths without changing the model.</summary>
+            /// <param name="input">Inputs <c>[T, B, 2]</c>.</param>
+            /// <param name="targets">Targets <c>[T, B, 1]</c>.</param>
+            /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+            /// <param name="batch">Number of sequences.</param>
+            /// <param name="steps">Number of time steps.</param>
+            /// <returns>The the mean squared error over the valid steps only: targets at steps past a sequence's end are not read (any value may stand there).</returns>
+            public float Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, int batch, int steps)
+            {
+                float loss = ForwardAndLoss(input, targets, lengths, variableLength: true, batch, steps, withGradient: false);
+                if (CarryState)
+                {
+                    Workspace.CarryState();
+                }
+
+                return loss;
+            }
+
+            private float ForwardAndLoss(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, bool variableLength, int batch, int steps, bool withGradient)
             {
                 CheckForward(Workspace, input, batch, steps);
+                if (variableLength)
+                {
+                    ShapeCheck.Lengths(lengths, batch, steps, nameof(lengths));
+                }
+
                 ShapeCheck.Length(targets.Length, steps * batch * OutputSize, nameof(targets), "[T, B, 1]");
                 var ws = Workspace;
-                Model.RunForward(ws, input, batch, steps);
+                Model.RunForward(ws, input, lengths, batch, steps);
                 Span<float> dy = withGradient ? ws.Fourth_dY.Slice(0, steps * batch * 1) : default;
-                // L = (1/N) Σ (y − target)², and dL/dy = 2 (y − target) / N
-                return Losses.MeanSquaredError(ws.Fourth_Y.Slice(0, steps * batch * 1), targets, dy);
+                // L = (1/N) Σ (y − target)² over the N values of valid steps, and dL/dy = 2 (y − target) / N (0 past a sequence's end)
+                return Losses.MeanSquaredError(ws.Fourth_Y.Slice(0, steps * batch * 1), targets, lengths, steps, batch, OutputSize, dy);
             }
         }
     }

@@ -102,6 +102,32 @@ namespace Samples
         }
 
         /// <summary>
+        /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
+        /// (<c>safetensors.torch.save_file(model.state_dict(), path)</c>, read with <c>SafeTensorsFile.Read</c>). PyTorch's layouts
+        /// are this model's, so every tensor is copied as it is. By default the names are:
+        /// <list type="bullet">
+        /// <item><description><c>Encoder</c>: <c>encoder.weight_ih_l0</c>, <c>encoder.weight_hh_l0</c>, <c>encoder.bias_ih_l0</c>, <c>encoder.bias_hh_l0</c></description></item>
+        /// <item><description><c>Head</c>: <c>head.weight</c>, <c>head.bias</c></description></item>
+        /// </list>
+        /// <see cref="global::RnnGen.Interop.PyTorchNames"/> changes them per layer or puts a prefix in front. See <c>docs/pytorch-import.md</c>.
+        /// </summary>
+        /// <param name="file">The <c>state_dict</c>.</param>
+        /// <param name="names">Other names than the defaults, or <see langword="null"/>.</param>
+        /// <param name="strict"><see langword="true"/> (the default): a missing or unexpected tensor is an error. <see langword="false"/>: both are skipped and missing parameters keep their values. A wrong shape is always an error.</param>
+        /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
+        /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
+        /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
+        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+            global::RnnGen.Interop.PyTorchImport.Load(nameof(LstmTaggerSoftmax), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+
+        /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
+        private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
+        {
+            new global::RnnGen.Interop.PyTorchLayer("Encoder", true, "encoder", 0),
+            new global::RnnGen.Interop.PyTorchLayer("Head", false, "head", 0),
+        };
+
+        /// <summary>
         /// Runs the network on <paramref name="batch"/> sequences of <paramref name="steps"/> steps and writes the output <c>[T, B, 3]</c>.
         /// Recurrent layers start from the workspace's initial states and leave their final states in it.
         /// Allocates nothing; safe to call from several threads with one workspace per thread.
@@ -117,7 +143,33 @@ namespace Samples
         {
             CheckForward(workspace, input, batch, steps);
             ShapeCheck.Length(output.Length, steps * batch * OutputSize, nameof(output), "[T, B, 3]");
-            RunForward(workspace, input, batch, steps);
+            RunForward(workspace, input, default, batch, steps);
+            var ws = workspace;
+            ws.Head_Y.Slice(0, steps * batch * 3).CopyTo(output);
+        }
+
+        /// <summary>
+        /// Runs the network on a batch of sequences of different lengths, padded to <paramref name="steps"/> steps, as ONNX's
+        /// <c>sequence_lens</c>: sequence b is read for its first <c>lengths[b]</c> steps only. Past its end every layer's
+        /// output is 0 and its state is carried unchanged, so each final state is the state after the sequence's own last
+        /// step; a reverse direction starts at that step; a layer that returns only its last state returns that one. Inputs at
+        /// padded steps are never read into a result (pad with zeros, or any finite value).
+        /// Output rows past a sequence's end are 0.
+        /// </summary>
+        /// <param name="workspace">Preallocated memory, with room for at least this batch and number of steps.</param>
+        /// <param name="input">Inputs <c>[T, B, 3]</c>, time-major.</param>
+        /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+        /// <param name="batch">Number of sequences, <c>B</c>.</param>
+        /// <param name="steps">Number of time steps, <c>T</c>: the longest sequence's length or more.</param>
+        /// <param name="output">Receives the outputs <c>[T, B, 3]</c>.</param>
+        /// <exception cref="ArgumentException">A span's length does not match the shape, or a length is outside 1..steps; the message says which.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="batch"/> or <paramref name="steps"/> is below 1 or above the workspace's maximum.</exception>
+        public void Forward(Workspace workspace, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps, Span<float> output)
+        {
+            CheckForward(workspace, input, batch, steps);
+            ShapeCheck.Lengths(lengths, batch, steps, nameof(lengths));
+            ShapeCheck.Length(output.Length, steps * batch * OutputSize, nameof(output), "[T, B, 3]");
+            RunForward(workspace, input, lengths, batch, steps);
             var ws = workspace;
             ws.Head_Y.Slice(0, steps * batch * 3).CopyTo(output);
         }
@@ -130,10 +182,12 @@ namespace Samples
             ShapeCheck.Length(input.Length, steps * batch * InputSize, nameof(input), "[T, B, 3]");
         }
 
-        private void RunForward(Workspace ws, ReadOnlySpan<float> input, int batch, int steps)
+        private void RunForward(Workspace ws, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps)
         {
             ws.Batch = batch;
             ws.Steps = steps;
+            // Sequence lengths for every layer, and for Backward; empty: every sequence has all steps.
+            ws.SetLengths(lengths);
             if (ws.IsTraining)
             {
                 // Kept for backward: dW of the first layer needs its input.
@@ -144,13 +198,19 @@ namespace Samples
             Encoder_Forward(ws, input, batch, steps);
             // Head: Dense 4 → 3, softmax, [T, B, 4] → [T, B, 3]
             Head_Forward(ws, ws.Encoder_H.Slice(batch * 4, steps * batch * 4), batch, steps);
+            if (!lengths.IsEmpty)
+            {
+                // Output rows past a sequence's end are 0, as the recurrent layers' own are.
+                Sequences.ZeroPadding(ws.Head_Y.Slice(0, steps * batch * 3), lengths, steps, batch, OutputSize);
+            }
         }
 
         /// <summary>
-        /// Backpropagation through time for the last <see cref="Forward"/> on <paramref name="workspace"/>: given
+        /// Backpropagation through time for the last <c>Forward</c> on <paramref name="workspace"/>: given
         /// <c>dL/d(output)</c>, adds <c>dL/dθ</c> for every parameter to <see cref="Workspace.Gradients"/> (call
         /// <see cref="Workspace.ZeroGradients"/> first to start from zero), writes <c>dL/dh_0</c> of every recurrent layer to
-        /// the workspace and, if asked, <c>dL/d(input)</c>. Gradients of final states set in the workspace are included.
+        /// the workspace and, if asked, <c>dL/d(input)</c>. Gradients of final states set in the workspace are included. After a
+        /// Forward with sequence lengths, steps past a sequence's end get no gradient and their <c>dL/d(output)</c> is ignored.
         /// </summary>
         /// <param name="workspace">The training workspace that ran the forward pass.</param>
         /// <param name="outputGradient">Gradient of the loss with respect to the output, <c>[T, B, 3]</c>.</param>
@@ -170,6 +230,8 @@ namespace Samples
             }
 
             outputGradient.CopyTo(ws.Head_dY.Slice(0, steps * batch * 3));
+            // dL/d(output) past a sequence's end does not count: the output there is 0 whatever the weights.
+            Sequences.ZeroPadding(ws.Head_dY.Slice(0, steps * batch * 3), ws.Lengths, steps, batch, OutputSize);
             RunBackward(ws, inputGradient, outputGradientIsLogits: false);
         }
 
@@ -187,11 +249,12 @@ namespace Samples
         {
             const int I = 3, H = 4, G = 4 * H;
             ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+            int bh = batch * H, bg = batch * G;
             ReadOnlySpan<float> wIh = p.Slice(Encoder_WeightIh, 48); // W_ih [16, 3]
             ReadOnlySpan<float> wHh = p.Slice(Encoder_WeightHh, 64); // W_hh [16, 4]
             ReadOnlySpan<float> bIh = p.Slice(Encoder_BiasIh, 16); // b_ih [16]
             ReadOnlySpan<float> bHh = p.Slice(Encoder_BiasHh, 16); // b_hh [16]
-            int bh = batch * H, bg = batch * G;
             Span<float> gates = ws.Encoder_Gates.Slice(0, steps * bg); // [T, B, 4H], blocks i, f, g, o
             Span<float> h = ws.Encoder_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
             Span<float> c = ws.Encoder_C.Slice(0, (steps + 1) * bh); // c [T+1, B, H]
@@ -211,11 +274,17 @@ namespace Samples
                 // i = σ(a_i), f = σ(a_f), g = tanh(a_g)
                 // c_t = f ⊙ c_{t−1} + i ⊙ g, o = σ(a_o), h_t = o ⊙ tanh(c_t)
                 LstmCell.Forward(gt, c.Slice(t * bh, bh), c.Slice((t + 1) * bh, bh), h.Slice((t + 1) * bh, bh), peephole: ReadOnlySpan<float>.Empty, batch, H);
+                if (!lengths.IsEmpty)
+                {
+                    // past a sequence's end: output 0 (its state stays at the last valid step, read after the loop)
+                    Sequences.ZeroEnded(h.Slice((t + 1) * bh, bh), lengths, t, H);
+                    Sequences.ZeroEnded(c.Slice((t + 1) * bh, bh), lengths, t, H);
+                }
             }
 
-            // h_T, c_T: the final states
-            h.Slice(steps * bh, bh).CopyTo(ws.Encoder_FinalState);
-            c.Slice(steps * bh, bh).CopyTo(ws.Encoder_FinalCellState);
+            // h_T, c_T: the final states, each sequence's after its own last step
+            Sequences.LastStates(h, ws.Encoder_FinalState.Slice(0, bh), lengths, steps, batch, H);
+            Sequences.LastStates(c, ws.Encoder_FinalCellState.Slice(0, bh), lengths, steps, batch, H);
         }
 
         /// <summary>Encoder backward through time: dL/dy [T, B, 4], dL/dh_T and dL/dc_T → dW_ih, dW_hh, db_ih, db_hh, dL/dh_0, dL/dc_0 and dx [T, B, 3].</summary>
@@ -223,30 +292,46 @@ namespace Samples
         {
             const int I = 3, H = 4, G = 4 * H;
             ReadOnlySpan<float> p = _parameters;
+            Span<float> g = ws.Gradients;
+            ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+            int bh = batch * H, bg = batch * G;
             ReadOnlySpan<float> wIh = p.Slice(Encoder_WeightIh, 48); // W_ih [16, 3]
             ReadOnlySpan<float> wHh = p.Slice(Encoder_WeightHh, 64); // W_hh [16, 4]
             ReadOnlySpan<float> bIh = p.Slice(Encoder_BiasIh, 16); // b_ih [16]
             ReadOnlySpan<float> bHh = p.Slice(Encoder_BiasHh, 16); // b_hh [16]
-            Span<float> g = ws.Gradients;
             Span<float> dWIh = g.Slice(Encoder_WeightIh, 48); // dW_ih [16, 3]
             Span<float> dWHh = g.Slice(Encoder_WeightHh, 64); // dW_hh [16, 4]
             Span<float> dBIh = g.Slice(Encoder_BiasIh, 16); // db_ih [16]
             Span<float> dBHh = g.Slice(Encoder_BiasHh, 16); // db_hh [16]
-            int bh = batch * H, bg = batch * G;
             ReadOnlySpan<float> gates = ws.Encoder_Gates.Slice(0, steps * bg); // activations [T, B, 4H], blocks i, f, g, o
             ReadOnlySpan<float> h = ws.Encoder_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
             ReadOnlySpan<float> c = ws.Encoder_C.Slice(0, (steps + 1) * bh); // c [T+1, B, H]
-            ReadOnlySpan<float> dy = ws.Encoder_dY.Slice(0, steps * bh); // dL/dy [T, B, H]
+            Span<float> dy = ws.Encoder_dY.Slice(0, steps * bh); // dL/dh from above [T, B, H]
             Span<float> dGates = ws.Encoder_dGates.Slice(0, steps * bg); // dL/da [T, B, 4H]
             Span<float> dh = ws.Encoder_dH.Slice(0, bh); // dL/dh_t through the recurrence [B, H]
             Span<float> dc = ws.Encoder_dC.Slice(0, bh); // dL/dc_t through the recurrence [B, H]
+            Span<float> dhCarry = ws.Encoder_dHCarry.Slice(0, bh); // dL/dh_t of sequences past their end [B, H]
+            Span<float> dcCarry = ws.Encoder_dCCarry.Slice(0, bh); // dL/dc_t of sequences past their end [B, H]
 
             // dh_T = ∂L/∂h_T, dc_T = ∂L/∂c_T: the gradients of the final states
             ws.Encoder_FinalStateGradient.Slice(0, bh).CopyTo(dh);
             ws.Encoder_FinalCellStateGradient.Slice(0, bh).CopyTo(dc);
+            if (!lengths.IsEmpty)
+            {
+                // dL/dy past a sequence's end does not count: the output there is 0 whatever the weights
+                Sequences.ZeroPadding(dy, lengths, steps, batch, H);
+            }
             for (int t = steps - 1; t >= 0; t--)
             {
                 Span<float> dGt = dGates.Slice(t * bg, bg);
+                if (!lengths.IsEmpty)
+                {
+                    // a sequence past its end skips step t: set its dL/dh_t, dL/dc_t aside and run the step on zeros
+                    Sequences.CopyEnded(dh, dhCarry, lengths, t, H);
+                    Sequences.ZeroEnded(dh, lengths, t, H);
+                    Sequences.CopyEnded(dc, dcCarry, lengths, t, H);
+                    Sequences.ZeroEnded(dc, lengths, t, H);
+                }
                 // dh_t = dy_t + W_hhᵀ da_{t+1}
                 Vec.Add(dy.Slice(t * bh, bh), dh);
                 // da_o = dh_t ⊙ tanh(c_t) ⊙ o(1 − o); dc_t += dh_t ⊙ o ⊙ (1 − tanh²(c_t))
@@ -255,11 +340,17 @@ namespace Samples
                 LstmCell.Backward(gates.Slice(t * bg, bg), c.Slice(t * bh, bh), c.Slice((t + 1) * bh, bh), peephole: ReadOnlySpan<float>.Empty, dh, dc, dGt, dPeephole: Span<float>.Empty, batch, H);
                 // dh_{t−1} = W_hhᵀ da_t: one [B, 4H] × [4H, H] product
                 Gemm.MatMulNN(dGt, wHh, dh, batch, H, G, accumulate: false);
+                if (!lengths.IsEmpty)
+                {
+                    // ... and hand them on to step t−1 unchanged
+                    Sequences.CopyEnded(dhCarry, dh, lengths, t, H);
+                    Sequences.CopyEnded(dcCarry, dc, lengths, t, H);
+                }
             }
 
             // dL/dh_0, dL/dc_0
-            dh.CopyTo(ws.Encoder_InitialStateGradient);
-            dc.CopyTo(ws.Encoder_InitialCellStateGradient);
+            dh.CopyTo(ws.Encoder_InitialStateGradient.Slice(0, bh));
+            dc.CopyTo(ws.Encoder_InitialCellStateGradient.Slice(0, bh));
             // dW_ih += Σ_t da_tᵀ x_t: one [4H, T·B] × [T·B, I] product
             Gemm.MatMulTN(dGates, x, dWIh, G, I, steps * batch, accumulate: true);
             // dW_hh += Σ_t da_tᵀ h_{t−1}
@@ -331,6 +422,8 @@ namespace Samples
         {
             private readonly float[] _memory;
             private readonly float[]? _gradients;
+            private readonly int[] _lengths;
+            private bool _variableLength;
             private readonly (int Offset, int Length) _Input;
             private readonly (int Offset, int Length) _Encoder_Gates;
             private readonly (int Offset, int Length) _Encoder_H;
@@ -343,6 +436,8 @@ namespace Samples
             private readonly (int Offset, int Length) _Encoder_dGates;
             private readonly (int Offset, int Length) _Encoder_dH;
             private readonly (int Offset, int Length) _Encoder_dC;
+            private readonly (int Offset, int Length) _Encoder_dHCarry;
+            private readonly (int Offset, int Length) _Encoder_dCCarry;
             private readonly (int Offset, int Length) _Encoder_InitialStateGradient;
             private readonly (int Offset, int Length) _Encoder_FinalStateGradient;
             private readonly (int Offset, int Length) _Encoder_InitialCellStateGradient;
@@ -387,6 +482,10 @@ namespace Samples
                 _Encoder_dH = Place(ref size, training ? (long)maxBatch * 4 : 0);
                 // dL/dc_t [B, 4] carried back through time
                 _Encoder_dC = Place(ref size, training ? (long)maxBatch * 4 : 0);
+                // dL/dh_t [B, 4] of sequences past their end, set aside during a step
+                _Encoder_dHCarry = Place(ref size, training ? (long)maxBatch * 4 : 0);
+                // dL/dc_t [B, 4] of sequences past their end, set aside during a step
+                _Encoder_dCCarry = Place(ref size, training ? (long)maxBatch * 4 : 0);
                 // dL/dh_0 [B, 4]
                 _Encoder_InitialStateGradient = Place(ref size, training ? (long)maxBatch * 4 : 0);
                 // dL/dh_T [B, 4], given
@@ -406,6 +505,7 @@ namespace Samples
 
                 _memory = new float[size];
                 _gradients = training ? new float[ParameterCount] : null;
+                _lengths = new int[maxBatch];
             }
 
             /// <summary>Largest batch this workspace runs.</summary>
@@ -433,7 +533,7 @@ namespace Samples
             /// <summary>Initial state <c>h_0</c> of <c>Encoder</c>, <c>[MaxBatch, 4]</c>; Forward reads the first <c>batch·4</c> values. Zero until written.</summary>
             public Span<float> EncoderInitialState => Encoder_InitialState;
 
-            /// <summary>Final state <c>h_T</c> of <c>Encoder</c> after the last Forward, <c>[MaxBatch, 4]</c> (first <c>batch·4</c> values).</summary>
+            /// <summary>Final state <c>h_T</c> of <c>Encoder</c> after the last Forward, <c>[MaxBatch, 4]</c> (the first <c>batch·4</c> values); with sequence lengths, each sequence's state after its own last step.</summary>
             public Span<float> EncoderFinalState => Encoder_FinalState;
 
             /// <summary>Gradient <c>dL/dh_0</c> of <c>Encoder</c>'s initial state, written by Backward, <c>[MaxBatch, 4]</c>. Empty for an inference workspace.</summary>
@@ -445,7 +545,7 @@ namespace Samples
             /// <summary>Initial cell state <c>c_0</c> of <c>Encoder</c>, <c>[MaxBatch, 4]</c>; Forward reads the first <c>batch·4</c> values. Zero until written.</summary>
             public Span<float> EncoderInitialCellState => Encoder_InitialCellState;
 
-            /// <summary>Final cell state <c>c_T</c> of <c>Encoder</c> after the last Forward, <c>[MaxBatch, 4]</c> (first <c>batch·4</c> values).</summary>
+            /// <summary>Final cell state <c>c_T</c> of <c>Encoder</c> after the last Forward, <c>[MaxBatch, 4]</c> (the first <c>batch·4</c> values); with sequence lengths, each sequence's cell state after its own last step.</summary>
             public Span<float> EncoderFinalCellState => Encoder_FinalCellState;
 
             /// <summary>Gradient <c>dL/dc_0</c> of <c>Encoder</c>'s initial cell state, written by Backward, <c>[MaxBatch, 4]</c>. Empty for an inference workspace.</summary>
@@ -504,6 +604,12 @@ namespace Samples
             /// <summary>dL/dc_t [B, 4] carried back through time</summary>
             internal Span<float> Encoder_dC => _memory.AsSpan(_Encoder_dC.Offset, _Encoder_dC.Length);
 
+            /// <summary>dL/dh_t [B, 4] of sequences past their end, set aside during a step</summary>
+            internal Span<float> Encoder_dHCarry => _memory.AsSpan(_Encoder_dHCarry.Offset, _Encoder_dHCarry.Length);
+
+            /// <summary>dL/dc_t [B, 4] of sequences past their end, set aside during a step</summary>
+            internal Span<float> Encoder_dCCarry => _memory.AsSpan(_Encoder_dCCarry.Offset, _Encoder_dCCarry.Length);
+
             /// <summary>dL/dh_0 [B, 4]</summary>
             internal Span<float> Encoder_InitialStateGradient => _memory.AsSpan(_Encoder_InitialStateGradient.Offset, _Encoder_InitialStateGradient.Length);
 
@@ -521,6 +627,15 @@ namespace Samples
 
             /// <summary>dL/dy, then dL/dz [T, B, 3]</summary>
             internal Span<float> Head_dY => _memory.AsSpan(_Head_dY.Offset, _Head_dY.Length);
+
+            /// <summary>Sequence lengths of the last forward pass, <c>[Batch]</c>; empty when every sequence had all <see cref="Steps"/> steps.</summary>
+            internal ReadOnlySpan<int> Lengths => _variableLength ? _lengths.AsSpan(0, Batch) : default;
+
+            internal void SetLengths(ReadOnlySpan<int> lengths)
+            {
+                _variableLength = !lengths.IsEmpty;
+                lengths.CopyTo(_lengths);
+            }
 
             internal void EnsureBackwardReady()
             {
@@ -586,7 +701,28 @@ namespace Samples
             /// <returns>The mean softmax cross-entropy.</returns>
             public float Step(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int batch, int steps)
             {
-                float loss = ForwardAndLoss(input, targets, batch, steps, withGradient: true);
+                float loss = ForwardAndLoss(input, targets, default, variableLength: false, batch, steps, withGradient: true);
+                Workspace.ZeroGradients();
+                Model.RunBackward(Workspace, default, outputGradientIsLogits: true);
+                Optimizer.Step(Model._parameters, Workspace.Gradients);
+                if (CarryState)
+                {
+                    Workspace.CarryState();
+                }
+
+                return loss;
+            }
+
+            /// <summary>Trains on one batch of sequences of different lengths (as <c>Forward</c> with lengths) and returns its loss, measured before the update.</summary>
+            /// <param name="input">Inputs <c>[T, B, 3]</c>.</param>
+            /// <param name="targets">Targets <c>[T, B] class indices</c>.</param>
+            /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+            /// <param name="batch">Number of sequences.</param>
+            /// <param name="steps">Number of time steps.</param>
+            /// <returns>The the mean softmax cross-entropy over the valid steps only: targets at steps past a sequence's end are not read (any value may stand there).</returns>
+            public float Step(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, ReadOnlySpan<int> lengths, int batch, int steps)
+            {
+                float loss = ForwardAndLoss(input, targets, lengths, variableLength: true, batch, steps, withGradient: true);
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: true);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
@@ -606,7 +742,7 @@ namespace Samples
             /// <returns>The mean softmax cross-entropy.</returns>
             public float Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int batch, int steps)
             {
-                float loss = ForwardAndLoss(input, targets, batch, steps, withGradient: false);
+                float loss = ForwardAndLoss(input, targets, default, variableLength: false, batch, steps, withGradient: false);
                 if (CarryState)
                 {
                     Workspace.CarryState();
@@ -615,15 +751,38 @@ namespace Samples
                 return loss;
             }
 
-            private float ForwardAndLoss(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int batch, int steps, bool withGradient)
+            /// <summary>Returns the loss on one batch of sequences of different lengths without changing the model.</summary>
+            /// <param name="input">Inputs <c>[T, B, 3]</c>.</param>
+            /// <param name="targets">Targets <c>[T, B] class indices</c>.</param>
+            /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+            /// <param name="batch">Number of sequences.</param>
+            /// <param name="steps">Number of time steps.</param>
+            /// <returns>The the mean softmax cross-entropy over the valid steps only: targets at steps past a sequence's end are not read (any value may stand there).</returns>
+            public float Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, ReadOnlySpan<int> lengths, int batch, int steps)
+            {
+                float loss = ForwardAndLoss(input, targets, lengths, variableLength: true, batch, steps, withGradient: false);
+                if (CarryState)
+                {
+                    Workspace.CarryState();
+                }
+
+                return loss;
+            }
+
+            private float ForwardAndLoss(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, ReadOnlySpan<int> lengths, bool variableLength, int batch, int steps, bool withGradient)
             {
                 CheckForward(Workspace, input, batch, steps);
+                if (variableLength)
+                {
+                    ShapeCheck.Lengths(lengths, batch, steps, nameof(lengths));
+                }
+
                 ShapeCheck.Length(targets.Length, steps * batch, nameof(targets), "[T, B] class indices");
                 var ws = Workspace;
-                Model.RunForward(ws, input, batch, steps);
+                Model.RunForward(ws, input, lengths, batch, steps);
                 Span<float> dy = withGradient ? ws.Head_dY.Slice(0, steps * batch * 3) : default;
-                // L = −(1/N) Σ log p[y], and dL/dz = (p − onehot(y)) / N straight into the classifier's gradient
-                return Losses.SoftmaxCrossEntropy(ws.Head_Y.Slice(0, steps * batch * 3), targets, steps * batch, OutputSize, dy);
+                // L = −(1/N) Σ log p[y] over the N valid steps, and dL/dz = (p − onehot(y)) / N straight into the classifier's gradient (0 past a sequence's end)
+                return Losses.SoftmaxCrossEntropy(ws.Head_Y.Slice(0, steps * batch * 3), targets, lengths, steps, batch, OutputSize, dy);
             }
         }
     }

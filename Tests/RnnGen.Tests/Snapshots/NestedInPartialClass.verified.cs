@@ -104,6 +104,32 @@ namespace Samples.Deep
             }
 
             /// <summary>
+            /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
+            /// (<c>safetensors.torch.save_file(model.state_dict(), path)</c>, read with <c>SafeTensorsFile.Read</c>). PyTorch's layouts
+            /// are this model's, so every tensor is copied as it is. By default the names are:
+            /// <list type="bullet">
+            /// <item><description><c>Rnn</c>: <c>rnn.weight_ih_l0</c>, <c>rnn.weight_hh_l0</c>, <c>rnn.bias_ih_l0</c>, <c>rnn.bias_hh_l0</c></description></item>
+            /// <item><description><c>Head</c>: <c>head.weight</c>, <c>head.bias</c></description></item>
+            /// </list>
+            /// <see cref="global::RnnGen.Interop.PyTorchNames"/> changes them per layer or puts a prefix in front. See <c>docs/pytorch-import.md</c>.
+            /// </summary>
+            /// <param name="file">The <c>state_dict</c>.</param>
+            /// <param name="names">Other names than the defaults, or <see langword="null"/>.</param>
+            /// <param name="strict"><see langword="true"/> (the default): a missing or unexpected tensor is an error. <see langword="false"/>: both are skipped and missing parameters keep their values. A wrong shape is always an error.</param>
+            /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
+            /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
+            /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
+            public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+                global::RnnGen.Interop.PyTorchImport.Load(nameof(NestedInPartialClass), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+
+            /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
+            private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
+            {
+                new global::RnnGen.Interop.PyTorchLayer("Rnn", true, "rnn", 0),
+                new global::RnnGen.Interop.PyTorchLayer("Head", false, "head", 0),
+            };
+
+            /// <summary>
             /// Runs the network on <paramref name="batch"/> sequences of <paramref name="steps"/> steps and writes the output <c>[B, 2]</c>.
             /// Recurrent layers start from the workspace's initial states and leave their final states in it.
             /// Allocates nothing; safe to call from several threads with one workspace per thread.
@@ -119,7 +145,32 @@ namespace Samples.Deep
             {
                 CheckForward(workspace, input, batch, steps);
                 ShapeCheck.Length(output.Length, batch * OutputSize, nameof(output), "[B, 2]");
-                RunForward(workspace, input, batch, steps);
+                RunForward(workspace, input, default, batch, steps);
+                var ws = workspace;
+                ws.Head_Y.Slice(0, batch * 2).CopyTo(output);
+            }
+
+            /// <summary>
+            /// Runs the network on a batch of sequences of different lengths, padded to <paramref name="steps"/> steps, as ONNX's
+            /// <c>sequence_lens</c>: sequence b is read for its first <c>lengths[b]</c> steps only. Past its end every layer's
+            /// output is 0 and its state is carried unchanged, so each final state is the state after the sequence's own last
+            /// step; a reverse direction starts at that step; a layer that returns only its last state returns that one. Inputs at
+            /// padded steps are never read into a result (pad with zeros, or any finite value).
+            /// </summary>
+            /// <param name="workspace">Preallocated memory, with room for at least this batch and number of steps.</param>
+            /// <param name="input">Inputs <c>[T, B, 2]</c>, time-major.</param>
+            /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+            /// <param name="batch">Number of sequences, <c>B</c>.</param>
+            /// <param name="steps">Number of time steps, <c>T</c>: the longest sequence's length or more.</param>
+            /// <param name="output">Receives the outputs <c>[B, 2]</c>.</param>
+            /// <exception cref="ArgumentException">A span's length does not match the shape, or a length is outside 1..steps; the message says which.</exception>
+            /// <exception cref="ArgumentOutOfRangeException"><paramref name="batch"/> or <paramref name="steps"/> is below 1 or above the workspace's maximum.</exception>
+            public void Forward(Workspace workspace, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps, Span<float> output)
+            {
+                CheckForward(workspace, input, batch, steps);
+                ShapeCheck.Lengths(lengths, batch, steps, nameof(lengths));
+                ShapeCheck.Length(output.Length, batch * OutputSize, nameof(output), "[B, 2]");
+                RunForward(workspace, input, lengths, batch, steps);
                 var ws = workspace;
                 ws.Head_Y.Slice(0, batch * 2).CopyTo(output);
             }
@@ -132,10 +183,12 @@ namespace Samples.Deep
                 ShapeCheck.Length(input.Length, steps * batch * InputSize, nameof(input), "[T, B, 2]");
             }
 
-            private void RunForward(Workspace ws, ReadOnlySpan<float> input, int batch, int steps)
+            private void RunForward(Workspace ws, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps)
             {
                 ws.Batch = batch;
                 ws.Steps = steps;
+                // Sequence lengths for every layer, and for Backward; empty: every sequence has all steps.
+                ws.SetLengths(lengths);
                 if (ws.IsTraining)
                 {
                     // Kept for backward: dW of the first layer needs its input.
@@ -145,14 +198,15 @@ namespace Samples.Deep
                 // Rnn: Elman RNN (tanh), [T, B, 2] → [B, 3]
                 Rnn_Forward(ws, input, batch, steps);
                 // Head: Dense 3 → 2, softmax, [B, 3] → [B, 2]
-                Head_Forward(ws, ws.Rnn_H.Slice(steps * batch * 3, batch * 3), batch, steps);
+                Head_Forward(ws, ws.Rnn_Y.Slice(0, batch * 3), batch, steps);
             }
 
             /// <summary>
-            /// Backpropagation through time for the last <see cref="Forward"/> on <paramref name="workspace"/>: given
+            /// Backpropagation through time for the last <c>Forward</c> on <paramref name="workspace"/>: given
             /// <c>dL/d(output)</c>, adds <c>dL/dθ</c> for every parameter to <see cref="Workspace.Gradients"/> (call
             /// <see cref="Workspace.ZeroGradients"/> first to start from zero), writes <c>dL/dh_0</c> of every recurrent layer to
-            /// the workspace and, if asked, <c>dL/d(input)</c>. Gradients of final states set in the workspace are included.
+            /// the workspace and, if asked, <c>dL/d(input)</c>. Gradients of final states set in the workspace are included. After a
+            /// Forward with sequence lengths, steps past a sequence's end get no gradient and their <c>dL/d(output)</c> is ignored.
             /// </summary>
             /// <param name="workspace">The training workspace that ran the forward pass.</param>
             /// <param name="outputGradient">Gradient of the loss with respect to the output, <c>[B, 2]</c>.</param>
@@ -179,7 +233,7 @@ namespace Samples.Deep
             {
                 int batch = ws.Batch, steps = ws.Steps;
                 // Head: dL/dy [B, 2] → dL/dθ, dL/dx [B, 3]
-                Head_Backward(ws, ws.Rnn_H.Slice(steps * batch * 3, batch * 3), ws.Rnn_dY.Slice(0, batch * 3), batch, steps, outputGradientIsLogits);
+                Head_Backward(ws, ws.Rnn_Y.Slice(0, batch * 3), ws.Rnn_dY.Slice(0, batch * 3), batch, steps, outputGradientIsLogits);
                 // Rnn: dL/dy [B, 3] → dL/dθ, dL/dx [T, B, 2]
                 Rnn_Backward(ws, ws.Input.Slice(0, steps * batch * InputSize), inputGradient, batch, steps);
             }
@@ -189,11 +243,12 @@ namespace Samples.Deep
             {
                 const int I = 2, H = 3;
                 ReadOnlySpan<float> p = _parameters;
+                ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+                int bh = batch * H;
                 ReadOnlySpan<float> wIh = p.Slice(Rnn_WeightIh, 6); // W_ih [3, 2]
                 ReadOnlySpan<float> wHh = p.Slice(Rnn_WeightHh, 9); // W_hh [3, 3]
                 ReadOnlySpan<float> bIh = p.Slice(Rnn_BiasIh, 3); // b_ih [3]
                 ReadOnlySpan<float> bHh = p.Slice(Rnn_BiasHh, 3); // b_hh [3]
-                int bh = batch * H;
                 Span<float> h = ws.Rnn_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
 
                 // h[0] = h_0, the initial state
@@ -210,10 +265,18 @@ namespace Samples.Deep
                     Gemm.MatMulNT(h.Slice(t * bh, bh), wHh, at, batch, H, H, accumulate: true);
                     // h_t = tanh(a_t)
                     Activations.Tanh(at);
+                    if (!lengths.IsEmpty)
+                    {
+                        // past a sequence's end: output 0 (its state stays at the last valid step, read after the loop)
+                        Sequences.ZeroEnded(h.Slice((t + 1) * bh, bh), lengths, t, H);
+                    }
                 }
 
-                // h_T, the final state
-                h.Slice(steps * bh, bh).CopyTo(ws.Rnn_FinalState);
+                // h_T: the final state, each sequence's after its own last step
+                Sequences.LastStates(h, ws.Rnn_FinalState.Slice(0, bh), lengths, steps, batch, H);
+
+                // y = h_T: the final state (with lengths, each sequence's at its own last step)
+                ws.Rnn_FinalState.Slice(0, bh).CopyTo(ws.Rnn_Y);
             }
 
             /// <summary>Rnn backward through time: dL/dy [B, 3] and dL/dh_T → dW_ih, dW_hh, db_ih, db_hh, dL/dh_0 and dx [T, B, 2].</summary>
@@ -221,20 +284,22 @@ namespace Samples.Deep
             {
                 const int I = 2, H = 3;
                 ReadOnlySpan<float> p = _parameters;
+                Span<float> g = ws.Gradients;
+                ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+                int bh = batch * H;
                 ReadOnlySpan<float> wIh = p.Slice(Rnn_WeightIh, 6); // W_ih [3, 2]
                 ReadOnlySpan<float> wHh = p.Slice(Rnn_WeightHh, 9); // W_hh [3, 3]
                 ReadOnlySpan<float> bIh = p.Slice(Rnn_BiasIh, 3); // b_ih [3]
                 ReadOnlySpan<float> bHh = p.Slice(Rnn_BiasHh, 3); // b_hh [3]
-                Span<float> g = ws.Gradients;
                 Span<float> dWIh = g.Slice(Rnn_WeightIh, 6); // dW_ih [3, 2]
                 Span<float> dWHh = g.Slice(Rnn_WeightHh, 9); // dW_hh [3, 3]
                 Span<float> dBIh = g.Slice(Rnn_BiasIh, 3); // db_ih [3]
                 Span<float> dBHh = g.Slice(Rnn_BiasHh, 3); // db_hh [3]
-                int bh = batch * H;
                 ReadOnlySpan<float> h = ws.Rnn_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
-                ReadOnlySpan<float> dy = ws.Rnn_dY.Slice(0, bh); // dL/dy [B, H]
+                Span<float> dy = ws.Rnn_dY.Slice(0, bh); // dL/dh from above [B, H]
                 Span<float> dA = ws.Rnn_dA.Slice(0, steps * bh); // dL/da [T, B, H]
                 Span<float> dh = ws.Rnn_dH.Slice(0, bh); // dL/dh_t through the recurrence [B, H]
+                Span<float> dhCarry = ws.Rnn_dHCarry.Slice(0, bh); // dL/dh_t of sequences past their end [B, H]
 
                 // dh_T = ∂L/∂h_T, the gradient of the final state
                 ws.Rnn_FinalStateGradient.Slice(0, bh).CopyTo(dh);
@@ -243,16 +308,27 @@ namespace Samples.Deep
                 for (int t = steps - 1; t >= 0; t--)
                 {
                     Span<float> dAt = dA.Slice(t * bh, bh);
+                    if (!lengths.IsEmpty)
+                    {
+                        // a sequence past its end skips step t: set its dL/dh_t aside and run the step on zeros
+                        Sequences.CopyEnded(dh, dhCarry, lengths, t, H);
+                        Sequences.ZeroEnded(dh, lengths, t, H);
+                    }
                     // dh_t = W_hhᵀ da_{t+1} (plus dy at t = T)
                     dh.CopyTo(dAt);
                     // da_t = dh_t ⊙ (1 − h_t²)
                     Activations.TanhBackward(h.Slice((t + 1) * bh, bh), dAt);
                     // W_hhᵀ da_t, the recurrent part of dh_{t−1}
                     Gemm.MatMulNN(dAt, wHh, dh, batch, H, H, accumulate: false);
+                    if (!lengths.IsEmpty)
+                    {
+                        // ... and hand them on to step t−1 unchanged
+                        Sequences.CopyEnded(dhCarry, dh, lengths, t, H);
+                    }
                 }
 
                 // dL/dh_0
-                dh.CopyTo(ws.Rnn_InitialStateGradient);
+                dh.CopyTo(ws.Rnn_InitialStateGradient.Slice(0, bh));
                 // dW_ih += Σ_t da_tᵀ x_t: one [H, T·B] × [T·B, I] product
                 Gemm.MatMulTN(dA, x, dWIh, H, I, steps * batch, accumulate: true);
                 // dW_hh += Σ_t da_tᵀ h_{t−1}
@@ -324,13 +400,17 @@ namespace Samples.Deep
             {
                 private readonly float[] _memory;
                 private readonly float[]? _gradients;
+                private readonly int[] _lengths;
+                private bool _variableLength;
                 private readonly (int Offset, int Length) _Input;
                 private readonly (int Offset, int Length) _Rnn_H;
                 private readonly (int Offset, int Length) _Rnn_InitialState;
                 private readonly (int Offset, int Length) _Rnn_FinalState;
+                private readonly (int Offset, int Length) _Rnn_Y;
                 private readonly (int Offset, int Length) _Rnn_dY;
                 private readonly (int Offset, int Length) _Rnn_dA;
                 private readonly (int Offset, int Length) _Rnn_dH;
+                private readonly (int Offset, int Length) _Rnn_dHCarry;
                 private readonly (int Offset, int Length) _Rnn_InitialStateGradient;
                 private readonly (int Offset, int Length) _Rnn_FinalStateGradient;
                 private readonly (int Offset, int Length) _Head_Y;
@@ -357,12 +437,16 @@ namespace Samples.Deep
                     _Rnn_InitialState = Place(ref size, (long)maxBatch * 3);
                     // h_T [B, 3]
                     _Rnn_FinalState = Place(ref size, (long)maxBatch * 3);
+                    // y [B, 3]: h_T, the layer's output
+                    _Rnn_Y = Place(ref size, (long)maxBatch * 3);
                     // dL/dy [B, 3]: gradient of the layer's output
                     _Rnn_dY = Place(ref size, training ? (long)maxBatch * 3 : 0);
                     // dL/da [T, B, 3]: gradient of the pre-activations
                     _Rnn_dA = Place(ref size, training ? (long)maxSteps * maxBatch * 3 : 0);
                     // dL/dh_t [B, 3] carried back through time
                     _Rnn_dH = Place(ref size, training ? (long)maxBatch * 3 : 0);
+                    // dL/dh_t [B, 3] of sequences past their end, set aside during a step
+                    _Rnn_dHCarry = Place(ref size, training ? (long)maxBatch * 3 : 0);
                     // dL/dh_0 [B, 3]
                     _Rnn_InitialStateGradient = Place(ref size, training ? (long)maxBatch * 3 : 0);
                     // dL/dh_T [B, 3], given
@@ -378,6 +462,7 @@ namespace Samples.Deep
 
                     _memory = new float[size];
                     _gradients = training ? new float[ParameterCount] : null;
+                    _lengths = new int[maxBatch];
                 }
 
                 /// <summary>Largest batch this workspace runs.</summary>
@@ -405,7 +490,7 @@ namespace Samples.Deep
                 /// <summary>Initial state <c>h_0</c> of <c>Rnn</c>, <c>[MaxBatch, 3]</c>; Forward reads the first <c>batch·3</c> values. Zero until written.</summary>
                 public Span<float> RnnInitialState => Rnn_InitialState;
 
-                /// <summary>Final state <c>h_T</c> of <c>Rnn</c> after the last Forward, <c>[MaxBatch, 3]</c> (first <c>batch·3</c> values).</summary>
+                /// <summary>Final state <c>h_T</c> of <c>Rnn</c> after the last Forward, <c>[MaxBatch, 3]</c> (the first <c>batch·3</c> values); with sequence lengths, each sequence's state after its own last step.</summary>
                 public Span<float> RnnFinalState => Rnn_FinalState;
 
                 /// <summary>Gradient <c>dL/dh_0</c> of <c>Rnn</c>'s initial state, written by Backward, <c>[MaxBatch, 3]</c>. Empty for an inference workspace.</summary>
@@ -438,6 +523,9 @@ namespace Samples.Deep
                 /// <summary>h_T [B, 3]</summary>
                 internal Span<float> Rnn_FinalState => _memory.AsSpan(_Rnn_FinalState.Offset, _Rnn_FinalState.Length);
 
+                /// <summary>y [B, 3]: h_T, the layer's output</summary>
+                internal Span<float> Rnn_Y => _memory.AsSpan(_Rnn_Y.Offset, _Rnn_Y.Length);
+
                 /// <summary>dL/dy [B, 3]: gradient of the layer's output</summary>
                 internal Span<float> Rnn_dY => _memory.AsSpan(_Rnn_dY.Offset, _Rnn_dY.Length);
 
@@ -446,6 +534,9 @@ namespace Samples.Deep
 
                 /// <summary>dL/dh_t [B, 3] carried back through time</summary>
                 internal Span<float> Rnn_dH => _memory.AsSpan(_Rnn_dH.Offset, _Rnn_dH.Length);
+
+                /// <summary>dL/dh_t [B, 3] of sequences past their end, set aside during a step</summary>
+                internal Span<float> Rnn_dHCarry => _memory.AsSpan(_Rnn_dHCarry.Offset, _Rnn_dHCarry.Length);
 
                 /// <summary>dL/dh_0 [B, 3]</summary>
                 internal Span<float> Rnn_InitialStateGradient => _memory.AsSpan(_Rnn_InitialStateGradient.Offset, _Rnn_InitialStateGradient.Length);
@@ -458,6 +549,15 @@ namespace Samples.Deep
 
                 /// <summary>dL/dy, then dL/dz [B, 2]</summary>
                 internal Span<float> Head_dY => _memory.AsSpan(_Head_dY.Offset, _Head_dY.Length);
+
+                /// <summary>Sequence lengths of the last forward pass, <c>[Batch]</c>; empty when every sequence had all <see cref="Steps"/> steps.</summary>
+                internal ReadOnlySpan<int> Lengths => _variableLength ? _lengths.AsSpan(0, Batch) : default;
+
+                internal void SetLengths(ReadOnlySpan<int> lengths)
+                {
+                    _variableLength = !lengths.IsEmpty;
+                    lengths.CopyTo(_lengths);
+                }
 
                 internal void EnsureBackwardReady()
                 {
@@ -523,7 +623,28 @@ namespace Samples.Deep
                 /// <returns>The mean softmax cross-entropy.</returns>
                 public float Step(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int batch, int steps)
                 {
-                    float loss = ForwardAndLoss(input, targets, batch, steps, withGradient: true);
+                    float loss = ForwardAndLoss(input, targets, default, variableLength: false, batch, steps, withGradient: true);
+                    Workspace.ZeroGradients();
+                    Model.RunBackward(Workspace, default, outputGradientIsLogits: true);
+                    Optimizer.Step(Model._parameters, Workspace.Gradients);
+                    if (CarryState)
+                    {
+                        Workspace.CarryState();
+                    }
+
+                    return loss;
+                }
+
+                /// <summary>Trains on one batch of sequences of different lengths (as <c>Forward</c> with lengths) and returns its loss, measured before the update.</summary>
+                /// <param name="input">Inputs <c>[T, B, 2]</c>.</param>
+                /// <param name="targets">Targets <c>[B] class indices</c>.</param>
+                /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+                /// <param name="batch">Number of sequences.</param>
+                /// <param name="steps">Number of time steps.</param>
+                /// <returns>The the mean softmax cross-entropy of each sequence's output, read at its own last step.</returns>
+                public float Step(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, ReadOnlySpan<int> lengths, int batch, int steps)
+                {
+                    float loss = ForwardAndLoss(input, targets, lengths, variableLength: true, batch, steps, withGradient: true);
                     Workspace.ZeroGradients();
                     Model.RunBackward(Workspace, default, outputGradientIsLogits: true);
                     Optimizer.Step(Model._parameters, Workspace.Gradients);
@@ -543,7 +664,7 @@ namespace Samples.Deep
                 /// <returns>The mean softmax cross-entropy.</returns>
                 public float Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int batch, int steps)
                 {
-                    float loss = ForwardAndLoss(input, targets, batch, steps, withGradient: false);
+                    float loss = ForwardAndLoss(input, targets, default, variableLength: false, batch, steps, withGradient: false);
                     if (CarryState)
                     {
                         Workspace.CarryState();
@@ -552,12 +673,35 @@ namespace Samples.Deep
                     return loss;
                 }
 
-                private float ForwardAndLoss(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, int batch, int steps, bool withGradient)
+                /// <summary>Returns the loss on one batch of sequences of different lengths without changing the model.</summary>
+                /// <param name="input">Inputs <c>[T, B, 2]</c>.</param>
+                /// <param name="targets">Targets <c>[B] class indices</c>.</param>
+                /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+                /// <param name="batch">Number of sequences.</param>
+                /// <param name="steps">Number of time steps.</param>
+                /// <returns>The the mean softmax cross-entropy of each sequence's output, read at its own last step.</returns>
+                public float Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, ReadOnlySpan<int> lengths, int batch, int steps)
+                {
+                    float loss = ForwardAndLoss(input, targets, lengths, variableLength: true, batch, steps, withGradient: false);
+                    if (CarryState)
+                    {
+                        Workspace.CarryState();
+                    }
+
+                    return loss;
+                }
+
+                private float ForwardAndLoss(ReadOnlySpan<float> input, ReadOnlySpan<int> targets, ReadOnlySpan<int> lengths, bool variableLength, int batch, int steps, bool withGradient)
                 {
                     CheckForward(Workspace, input, batch, steps);
+                    if (variableLength)
+                    {
+                        ShapeCheck.Lengths(lengths, batch, steps, nameof(lengths));
+                    }
+
                     ShapeCheck.Length(targets.Length, batch, nameof(targets), "[B] class indices");
                     var ws = Workspace;
-                    Model.RunForward(ws, input, batch, steps);
+                    Model.RunForward(ws, input, lengths, batch, steps);
                     Span<float> dy = withGradient ? ws.Head_dY.Slice(0, batch * 2) : default;
                     // L = −(1/N) Σ log p[y], and dL/dz = (p − onehot(y)) / N straight into the classifier's gradient
                     return Losses.SoftmaxCrossEntropy(ws.Head_Y.Slice(0, batch * 2), targets, batch, OutputSize, dy);

@@ -114,6 +114,32 @@ namespace Samples
         }
 
         /// <summary>
+        /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
+        /// (<c>safetensors.torch.save_file(model.state_dict(), path)</c>, read with <c>SafeTensorsFile.Read</c>). PyTorch's layouts
+        /// are this model's, so every tensor is copied as it is. By default the names are:
+        /// <list type="bullet">
+        /// <item><description><c>First</c>: none: it has peephole weights (First.peephole), which torch.nn.LSTM does not have; its input gate is coupled to the forget gate (i = 1 − f, three gate blocks), which torch.nn.LSTM does not have</description></item>
+        /// <item><description><c>Second</c>: <c>second.weight_ih_l0</c>, <c>second.weight_hh_l0</c>, <c>second.bias_ih_l0</c>, <c>second.bias_hh_l0</c></description></item>
+        /// </list>
+        /// <see cref="global::RnnGen.Interop.PyTorchNames"/> changes them per layer or puts a prefix in front. See <c>docs/pytorch-import.md</c>.
+        /// </summary>
+        /// <param name="file">The <c>state_dict</c>.</param>
+        /// <param name="names">Other names than the defaults, or <see langword="null"/>.</param>
+        /// <param name="strict"><see langword="true"/> (the default): a missing or unexpected tensor is an error. <see langword="false"/>: both are skipped and missing parameters keep their values. A wrong shape is always an error.</param>
+        /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
+        /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
+        /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
+        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+            global::RnnGen.Interop.PyTorchImport.Load(nameof(PeepholeCoupledLstmStack), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+
+        /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
+        private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
+        {
+            new global::RnnGen.Interop.PyTorchLayer("First", true, "first", 0, "it has peephole weights (First.peephole), which torch.nn.LSTM does not have; its input gate is coupled to the forget gate (i = 1 − f, three gate blocks), which torch.nn.LSTM does not have"),
+            new global::RnnGen.Interop.PyTorchLayer("Second", true, "second", 0),
+        };
+
+        /// <summary>
         /// Runs the network on <paramref name="batch"/> sequences of <paramref name="steps"/> steps and writes the output <c>[T, B, 3]</c>.
         /// Recurrent layers start from the workspace's initial states and leave their final states in it.
         /// Allocates nothing; safe to call from several threads with one workspace per thread.
@@ -129,7 +155,33 @@ namespace Samples
         {
             CheckForward(workspace, input, batch, steps);
             ShapeCheck.Length(output.Length, steps * batch * OutputSize, nameof(output), "[T, B, 3]");
-            RunForward(workspace, input, batch, steps);
+            RunForward(workspace, input, default, batch, steps);
+            var ws = workspace;
+            ws.Second_H.Slice(batch * 3, steps * batch * 3).CopyTo(output);
+        }
+
+        /// <summary>
+        /// Runs the network on a batch of sequences of different lengths, padded to <paramref name="steps"/> steps, as ONNX's
+        /// <c>sequence_lens</c>: sequence b is read for its first <c>lengths[b]</c> steps only. Past its end every layer's
+        /// output is 0 and its state is carried unchanged, so each final state is the state after the sequence's own last
+        /// step; a reverse direction starts at that step; a layer that returns only its last state returns that one. Inputs at
+        /// padded steps are never read into a result (pad with zeros, or any finite value).
+        /// Output rows past a sequence's end are 0.
+        /// </summary>
+        /// <param name="workspace">Preallocated memory, with room for at least this batch and number of steps.</param>
+        /// <param name="input">Inputs <c>[T, B, 2]</c>, time-major.</param>
+        /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+        /// <param name="batch">Number of sequences, <c>B</c>.</param>
+        /// <param name="steps">Number of time steps, <c>T</c>: the longest sequence's length or more.</param>
+        /// <param name="output">Receives the outputs <c>[T, B, 3]</c>.</param>
+        /// <exception cref="ArgumentException">A span's length does not match the shape, or a length is outside 1..steps; the message says which.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="batch"/> or <paramref name="steps"/> is below 1 or above the workspace's maximum.</exception>
+        public void Forward(Workspace workspace, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps, Span<float> output)
+        {
+            CheckForward(workspace, input, batch, steps);
+            ShapeCheck.Lengths(lengths, batch, steps, nameof(lengths));
+            ShapeCheck.Length(output.Length, steps * batch * OutputSize, nameof(output), "[T, B, 3]");
+            RunForward(workspace, input, lengths, batch, steps);
             var ws = workspace;
             ws.Second_H.Slice(batch * 3, steps * batch * 3).CopyTo(output);
         }
@@ -142,10 +194,12 @@ namespace Samples
             ShapeCheck.Length(input.Length, steps * batch * InputSize, nameof(input), "[T, B, 2]");
         }
 
-        private void RunForward(Workspace ws, ReadOnlySpan<float> input, int batch, int steps)
+        private void RunForward(Workspace ws, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps)
         {
             ws.Batch = batch;
             ws.Steps = steps;
+            // Sequence lengths for every layer, and for Backward; empty: every sequence has all steps.
+            ws.SetLengths(lengths);
             if (ws.IsTraining)
             {
                 // Kept for backward: dW of the first layer needs its input.
@@ -159,10 +213,11 @@ namespace Samples
         }
 
         /// <summary>
-        /// Backpropagation through time for the last <see cref="Forward"/> on <paramref name="workspace"/>: given
+        /// Backpropagation through time for the last <c>Forward</c> on <paramref name="workspace"/>: given
         /// <c>dL/d(output)</c>, adds <c>dL/dθ</c> for every parameter to <see cref="Workspace.Gradients"/> (call
         /// <see cref="Workspace.ZeroGradients"/> first to start from zero), writes <c>dL/dh_0</c> of every recurrent layer to
-        /// the workspace and, if asked, <c>dL/d(input)</c>. Gradients of final states set in the workspace are included.
+        /// the workspace and, if asked, <c>dL/d(input)</c>. Gradients of final states set in the workspace are included. After a
+        /// Forward with sequence lengths, steps past a sequence's end get no gradient and their <c>dL/d(output)</c> is ignored.
         /// </summary>
         /// <param name="workspace">The training workspace that ran the forward pass.</param>
         /// <param name="outputGradient">Gradient of the loss with respect to the output, <c>[T, B, 3]</c>.</param>
@@ -200,12 +255,13 @@ namespace Samples
         {
             const int I = 2, H = 4, G = 3 * H;
             ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+            int bh = batch * H, bg = batch * G;
             ReadOnlySpan<float> wIh = p.Slice(First_WeightIh, 24); // W_ih [12, 2]
             ReadOnlySpan<float> wHh = p.Slice(First_WeightHh, 48); // W_hh [12, 4]
             ReadOnlySpan<float> bIh = p.Slice(First_BiasIh, 12); // b_ih [12]
             ReadOnlySpan<float> bHh = p.Slice(First_BiasHh, 12); // b_hh [12]
             ReadOnlySpan<float> wPeephole = p.Slice(First_Peephole, 8); // W_peephole [2, 4]
-            int bh = batch * H, bg = batch * G;
             Span<float> gates = ws.First_Gates.Slice(0, steps * bg); // [T, B, 3H], blocks f, g, o
             Span<float> h = ws.First_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
             Span<float> c = ws.First_C.Slice(0, (steps + 1) * bh); // c [T+1, B, H]
@@ -225,11 +281,17 @@ namespace Samples
                 // f = σ(a_f + p_f ⊙ c_{t−1}), i = 1 − f, g = tanh(a_g)
                 // c_t = f ⊙ c_{t−1} + (1 − f) ⊙ g, o = σ(a_o + p_o ⊙ c_t), h_t = o ⊙ tanh(c_t)
                 LstmCell.ForwardCoupled(gt, c.Slice(t * bh, bh), c.Slice((t + 1) * bh, bh), h.Slice((t + 1) * bh, bh), wPeephole, batch, H);
+                if (!lengths.IsEmpty)
+                {
+                    // past a sequence's end: output 0 (its state stays at the last valid step, read after the loop)
+                    Sequences.ZeroEnded(h.Slice((t + 1) * bh, bh), lengths, t, H);
+                    Sequences.ZeroEnded(c.Slice((t + 1) * bh, bh), lengths, t, H);
+                }
             }
 
-            // h_T, c_T: the final states
-            h.Slice(steps * bh, bh).CopyTo(ws.First_FinalState);
-            c.Slice(steps * bh, bh).CopyTo(ws.First_FinalCellState);
+            // h_T, c_T: the final states, each sequence's after its own last step
+            Sequences.LastStates(h, ws.First_FinalState.Slice(0, bh), lengths, steps, batch, H);
+            Sequences.LastStates(c, ws.First_FinalCellState.Slice(0, bh), lengths, steps, batch, H);
         }
 
         /// <summary>First backward through time: dL/dy [T, B, 4], dL/dh_T and dL/dc_T → dW_ih, dW_hh, db_ih, db_hh, dW_peephole, dL/dh_0, dL/dc_0 and dx [T, B, 2].</summary>
@@ -237,32 +299,48 @@ namespace Samples
         {
             const int I = 2, H = 4, G = 3 * H;
             ReadOnlySpan<float> p = _parameters;
+            Span<float> g = ws.Gradients;
+            ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+            int bh = batch * H, bg = batch * G;
             ReadOnlySpan<float> wIh = p.Slice(First_WeightIh, 24); // W_ih [12, 2]
             ReadOnlySpan<float> wHh = p.Slice(First_WeightHh, 48); // W_hh [12, 4]
             ReadOnlySpan<float> bIh = p.Slice(First_BiasIh, 12); // b_ih [12]
             ReadOnlySpan<float> bHh = p.Slice(First_BiasHh, 12); // b_hh [12]
             ReadOnlySpan<float> wPeephole = p.Slice(First_Peephole, 8); // W_peephole [2, 4]
-            Span<float> g = ws.Gradients;
             Span<float> dWIh = g.Slice(First_WeightIh, 24); // dW_ih [12, 2]
             Span<float> dWHh = g.Slice(First_WeightHh, 48); // dW_hh [12, 4]
             Span<float> dBIh = g.Slice(First_BiasIh, 12); // db_ih [12]
             Span<float> dBHh = g.Slice(First_BiasHh, 12); // db_hh [12]
             Span<float> dWPeephole = g.Slice(First_Peephole, 8); // dW_peephole [2, 4]
-            int bh = batch * H, bg = batch * G;
             ReadOnlySpan<float> gates = ws.First_Gates.Slice(0, steps * bg); // activations [T, B, 3H], blocks f, g, o
             ReadOnlySpan<float> h = ws.First_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
             ReadOnlySpan<float> c = ws.First_C.Slice(0, (steps + 1) * bh); // c [T+1, B, H]
-            ReadOnlySpan<float> dy = ws.First_dY.Slice(0, steps * bh); // dL/dy [T, B, H]
+            Span<float> dy = ws.First_dY.Slice(0, steps * bh); // dL/dh from above [T, B, H]
             Span<float> dGates = ws.First_dGates.Slice(0, steps * bg); // dL/da [T, B, 3H]
             Span<float> dh = ws.First_dH.Slice(0, bh); // dL/dh_t through the recurrence [B, H]
             Span<float> dc = ws.First_dC.Slice(0, bh); // dL/dc_t through the recurrence [B, H]
+            Span<float> dhCarry = ws.First_dHCarry.Slice(0, bh); // dL/dh_t of sequences past their end [B, H]
+            Span<float> dcCarry = ws.First_dCCarry.Slice(0, bh); // dL/dc_t of sequences past their end [B, H]
 
             // dh_T = ∂L/∂h_T, dc_T = ∂L/∂c_T: the gradients of the final states
             ws.First_FinalStateGradient.Slice(0, bh).CopyTo(dh);
             ws.First_FinalCellStateGradient.Slice(0, bh).CopyTo(dc);
+            if (!lengths.IsEmpty)
+            {
+                // dL/dy past a sequence's end does not count: the output there is 0 whatever the weights
+                Sequences.ZeroPadding(dy, lengths, steps, batch, H);
+            }
             for (int t = steps - 1; t >= 0; t--)
             {
                 Span<float> dGt = dGates.Slice(t * bg, bg);
+                if (!lengths.IsEmpty)
+                {
+                    // a sequence past its end skips step t: set its dL/dh_t, dL/dc_t aside and run the step on zeros
+                    Sequences.CopyEnded(dh, dhCarry, lengths, t, H);
+                    Sequences.ZeroEnded(dh, lengths, t, H);
+                    Sequences.CopyEnded(dc, dcCarry, lengths, t, H);
+                    Sequences.ZeroEnded(dc, lengths, t, H);
+                }
                 // dh_t = dy_t + W_hhᵀ da_{t+1}
                 Vec.Add(dy.Slice(t * bh, bh), dh);
                 // da_o = dh_t ⊙ tanh(c_t) ⊙ o(1 − o); dc_t += dh_t ⊙ o ⊙ (1 − tanh²(c_t)) + da_o ⊙ p_o
@@ -272,11 +350,17 @@ namespace Samples
                 LstmCell.BackwardCoupled(gates.Slice(t * bg, bg), c.Slice(t * bh, bh), c.Slice((t + 1) * bh, bh), wPeephole, dh, dc, dGt, dWPeephole, batch, H);
                 // dh_{t−1} = W_hhᵀ da_t: one [B, 3H] × [3H, H] product
                 Gemm.MatMulNN(dGt, wHh, dh, batch, H, G, accumulate: false);
+                if (!lengths.IsEmpty)
+                {
+                    // ... and hand them on to step t−1 unchanged
+                    Sequences.CopyEnded(dhCarry, dh, lengths, t, H);
+                    Sequences.CopyEnded(dcCarry, dc, lengths, t, H);
+                }
             }
 
             // dL/dh_0, dL/dc_0
-            dh.CopyTo(ws.First_InitialStateGradient);
-            dc.CopyTo(ws.First_InitialCellStateGradient);
+            dh.CopyTo(ws.First_InitialStateGradient.Slice(0, bh));
+            dc.CopyTo(ws.First_InitialCellStateGradient.Slice(0, bh));
             // dW_ih += Σ_t da_tᵀ x_t: one [3H, T·B] × [T·B, I] product
             Gemm.MatMulTN(dGates, x, dWIh, G, I, steps * batch, accumulate: true);
             // dW_hh += Σ_t da_tᵀ h_{t−1}
@@ -296,11 +380,12 @@ namespace Samples
         {
             const int I = 4, H = 3, G = 4 * H;
             ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+            int bh = batch * H, bg = batch * G;
             ReadOnlySpan<float> wIh = p.Slice(Second_WeightIh, 48); // W_ih [12, 4]
             ReadOnlySpan<float> wHh = p.Slice(Second_WeightHh, 36); // W_hh [12, 3]
             ReadOnlySpan<float> bIh = p.Slice(Second_BiasIh, 12); // b_ih [12]
             ReadOnlySpan<float> bHh = p.Slice(Second_BiasHh, 12); // b_hh [12]
-            int bh = batch * H, bg = batch * G;
             Span<float> gates = ws.Second_Gates.Slice(0, steps * bg); // [T, B, 4H], blocks i, f, g, o
             Span<float> h = ws.Second_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
             Span<float> c = ws.Second_C.Slice(0, (steps + 1) * bh); // c [T+1, B, H]
@@ -320,11 +405,17 @@ namespace Samples
                 // i = σ(a_i), f = σ(a_f), g = tanh(a_g)
                 // c_t = f ⊙ c_{t−1} + i ⊙ g, o = σ(a_o), h_t = o ⊙ tanh(c_t)
                 LstmCell.Forward(gt, c.Slice(t * bh, bh), c.Slice((t + 1) * bh, bh), h.Slice((t + 1) * bh, bh), peephole: ReadOnlySpan<float>.Empty, batch, H);
+                if (!lengths.IsEmpty)
+                {
+                    // past a sequence's end: output 0 (its state stays at the last valid step, read after the loop)
+                    Sequences.ZeroEnded(h.Slice((t + 1) * bh, bh), lengths, t, H);
+                    Sequences.ZeroEnded(c.Slice((t + 1) * bh, bh), lengths, t, H);
+                }
             }
 
-            // h_T, c_T: the final states
-            h.Slice(steps * bh, bh).CopyTo(ws.Second_FinalState);
-            c.Slice(steps * bh, bh).CopyTo(ws.Second_FinalCellState);
+            // h_T, c_T: the final states, each sequence's after its own last step
+            Sequences.LastStates(h, ws.Second_FinalState.Slice(0, bh), lengths, steps, batch, H);
+            Sequences.LastStates(c, ws.Second_FinalCellState.Slice(0, bh), lengths, steps, batch, H);
         }
 
         /// <summary>Second backward through time: dL/dy [T, B, 3], dL/dh_T and dL/dc_T → dW_ih, dW_hh, db_ih, db_hh, dL/dh_0, dL/dc_0 and dx [T, B, 4].</summary>
@@ -332,30 +423,46 @@ namespace Samples
         {
             const int I = 4, H = 3, G = 4 * H;
             ReadOnlySpan<float> p = _parameters;
+            Span<float> g = ws.Gradients;
+            ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+            int bh = batch * H, bg = batch * G;
             ReadOnlySpan<float> wIh = p.Slice(Second_WeightIh, 48); // W_ih [12, 4]
             ReadOnlySpan<float> wHh = p.Slice(Second_WeightHh, 36); // W_hh [12, 3]
             ReadOnlySpan<float> bIh = p.Slice(Second_BiasIh, 12); // b_ih [12]
             ReadOnlySpan<float> bHh = p.Slice(Second_BiasHh, 12); // b_hh [12]
-            Span<float> g = ws.Gradients;
             Span<float> dWIh = g.Slice(Second_WeightIh, 48); // dW_ih [12, 4]
             Span<float> dWHh = g.Slice(Second_WeightHh, 36); // dW_hh [12, 3]
             Span<float> dBIh = g.Slice(Second_BiasIh, 12); // db_ih [12]
             Span<float> dBHh = g.Slice(Second_BiasHh, 12); // db_hh [12]
-            int bh = batch * H, bg = batch * G;
             ReadOnlySpan<float> gates = ws.Second_Gates.Slice(0, steps * bg); // activations [T, B, 4H], blocks i, f, g, o
             ReadOnlySpan<float> h = ws.Second_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
             ReadOnlySpan<float> c = ws.Second_C.Slice(0, (steps + 1) * bh); // c [T+1, B, H]
-            ReadOnlySpan<float> dy = ws.Second_dY.Slice(0, steps * bh); // dL/dy [T, B, H]
+            Span<float> dy = ws.Second_dY.Slice(0, steps * bh); // dL/dh from above [T, B, H]
             Span<float> dGates = ws.Second_dGates.Slice(0, steps * bg); // dL/da [T, B, 4H]
             Span<float> dh = ws.Second_dH.Slice(0, bh); // dL/dh_t through the recurrence [B, H]
             Span<float> dc = ws.Second_dC.Slice(0, bh); // dL/dc_t through the recurrence [B, H]
+            Span<float> dhCarry = ws.Second_dHCarry.Slice(0, bh); // dL/dh_t of sequences past their end [B, H]
+            Span<float> dcCarry = ws.Second_dCCarry.Slice(0, bh); // dL/dc_t of sequences past their end [B, H]
 
             // dh_T = ∂L/∂h_T, dc_T = ∂L/∂c_T: the gradients of the final states
             ws.Second_FinalStateGradient.Slice(0, bh).CopyTo(dh);
             ws.Second_FinalCellStateGradient.Slice(0, bh).CopyTo(dc);
+            if (!lengths.IsEmpty)
+            {
+                // dL/dy past a sequence's end does not count: the output there is 0 whatever the weights
+                Sequences.ZeroPadding(dy, lengths, steps, batch, H);
+            }
             for (int t = steps - 1; t >= 0; t--)
             {
                 Span<float> dGt = dGates.Slice(t * bg, bg);
+                if (!lengths.IsEmpty)
+                {
+                    // a sequence past its end skips step t: set its dL/dh_t, dL/dc_t aside and run the step on zeros
+                    Sequences.CopyEnded(dh, dhCarry, lengths, t, H);
+                    Sequences.ZeroEnded(dh, lengths, t, H);
+                    Sequences.CopyEnded(dc, dcCarry, lengths, t, H);
+                    Sequences.ZeroEnded(dc, lengths, t, H);
+                }
                 // dh_t = dy_t + W_hhᵀ da_{t+1}
                 Vec.Add(dy.Slice(t * bh, bh), dh);
                 // da_o = dh_t ⊙ tanh(c_t) ⊙ o(1 − o); dc_t += dh_t ⊙ o ⊙ (1 − tanh²(c_t))
@@ -364,11 +471,17 @@ namespace Samples
                 LstmCell.Backward(gates.Slice(t * bg, bg), c.Slice(t * bh, bh), c.Slice((t + 1) * bh, bh), peephole: ReadOnlySpan<float>.Empty, dh, dc, dGt, dPeephole: Span<float>.Empty, batch, H);
                 // dh_{t−1} = W_hhᵀ da_t: one [B, 4H] × [4H, H] product
                 Gemm.MatMulNN(dGt, wHh, dh, batch, H, G, accumulate: false);
+                if (!lengths.IsEmpty)
+                {
+                    // ... and hand them on to step t−1 unchanged
+                    Sequences.CopyEnded(dhCarry, dh, lengths, t, H);
+                    Sequences.CopyEnded(dcCarry, dc, lengths, t, H);
+                }
             }
 
             // dL/dh_0, dL/dc_0
-            dh.CopyTo(ws.Second_InitialStateGradient);
-            dc.CopyTo(ws.Second_InitialCellStateGradient);
+            dh.CopyTo(ws.Second_InitialStateGradient.Slice(0, bh));
+            dc.CopyTo(ws.Second_InitialCellStateGradient.Slice(0, bh));
             // dW_ih += Σ_t da_tᵀ x_t: one [4H, T·B] × [T·B, I] product
             Gemm.MatMulTN(dGates, x, dWIh, G, I, steps * batch, accumulate: true);
             // dW_hh += Σ_t da_tᵀ h_{t−1}
@@ -392,6 +505,8 @@ namespace Samples
         {
             private readonly float[] _memory;
             private readonly float[]? _gradients;
+            private readonly int[] _lengths;
+            private bool _variableLength;
             private readonly (int Offset, int Length) _Input;
             private readonly (int Offset, int Length) _First_Gates;
             private readonly (int Offset, int Length) _First_H;
@@ -404,6 +519,8 @@ namespace Samples
             private readonly (int Offset, int Length) _First_dGates;
             private readonly (int Offset, int Length) _First_dH;
             private readonly (int Offset, int Length) _First_dC;
+            private readonly (int Offset, int Length) _First_dHCarry;
+            private readonly (int Offset, int Length) _First_dCCarry;
             private readonly (int Offset, int Length) _First_InitialStateGradient;
             private readonly (int Offset, int Length) _First_FinalStateGradient;
             private readonly (int Offset, int Length) _First_InitialCellStateGradient;
@@ -419,6 +536,8 @@ namespace Samples
             private readonly (int Offset, int Length) _Second_dGates;
             private readonly (int Offset, int Length) _Second_dH;
             private readonly (int Offset, int Length) _Second_dC;
+            private readonly (int Offset, int Length) _Second_dHCarry;
+            private readonly (int Offset, int Length) _Second_dCCarry;
             private readonly (int Offset, int Length) _Second_InitialStateGradient;
             private readonly (int Offset, int Length) _Second_FinalStateGradient;
             private readonly (int Offset, int Length) _Second_InitialCellStateGradient;
@@ -461,6 +580,10 @@ namespace Samples
                 _First_dH = Place(ref size, training ? (long)maxBatch * 4 : 0);
                 // dL/dc_t [B, 4] carried back through time
                 _First_dC = Place(ref size, training ? (long)maxBatch * 4 : 0);
+                // dL/dh_t [B, 4] of sequences past their end, set aside during a step
+                _First_dHCarry = Place(ref size, training ? (long)maxBatch * 4 : 0);
+                // dL/dc_t [B, 4] of sequences past their end, set aside during a step
+                _First_dCCarry = Place(ref size, training ? (long)maxBatch * 4 : 0);
                 // dL/dh_0 [B, 4]
                 _First_InitialStateGradient = Place(ref size, training ? (long)maxBatch * 4 : 0);
                 // dL/dh_T [B, 4], given
@@ -491,6 +614,10 @@ namespace Samples
                 _Second_dH = Place(ref size, training ? (long)maxBatch * 3 : 0);
                 // dL/dc_t [B, 3] carried back through time
                 _Second_dC = Place(ref size, training ? (long)maxBatch * 3 : 0);
+                // dL/dh_t [B, 3] of sequences past their end, set aside during a step
+                _Second_dHCarry = Place(ref size, training ? (long)maxBatch * 3 : 0);
+                // dL/dc_t [B, 3] of sequences past their end, set aside during a step
+                _Second_dCCarry = Place(ref size, training ? (long)maxBatch * 3 : 0);
                 // dL/dh_0 [B, 3]
                 _Second_InitialStateGradient = Place(ref size, training ? (long)maxBatch * 3 : 0);
                 // dL/dh_T [B, 3], given
@@ -506,6 +633,7 @@ namespace Samples
 
                 _memory = new float[size];
                 _gradients = training ? new float[ParameterCount] : null;
+                _lengths = new int[maxBatch];
             }
 
             /// <summary>Largest batch this workspace runs.</summary>
@@ -533,7 +661,7 @@ namespace Samples
             /// <summary>Initial state <c>h_0</c> of <c>First</c>, <c>[MaxBatch, 4]</c>; Forward reads the first <c>batch·4</c> values. Zero until written.</summary>
             public Span<float> FirstInitialState => First_InitialState;
 
-            /// <summary>Final state <c>h_T</c> of <c>First</c> after the last Forward, <c>[MaxBatch, 4]</c> (first <c>batch·4</c> values).</summary>
+            /// <summary>Final state <c>h_T</c> of <c>First</c> after the last Forward, <c>[MaxBatch, 4]</c> (the first <c>batch·4</c> values); with sequence lengths, each sequence's state after its own last step.</summary>
             public Span<float> FirstFinalState => First_FinalState;
 
             /// <summary>Gradient <c>dL/dh_0</c> of <c>First</c>'s initial state, written by Backward, <c>[MaxBatch, 4]</c>. Empty for an inference workspace.</summary>
@@ -545,7 +673,7 @@ namespace Samples
             /// <summary>Initial cell state <c>c_0</c> of <c>First</c>, <c>[MaxBatch, 4]</c>; Forward reads the first <c>batch·4</c> values. Zero until written.</summary>
             public Span<float> FirstInitialCellState => First_InitialCellState;
 
-            /// <summary>Final cell state <c>c_T</c> of <c>First</c> after the last Forward, <c>[MaxBatch, 4]</c> (first <c>batch·4</c> values).</summary>
+            /// <summary>Final cell state <c>c_T</c> of <c>First</c> after the last Forward, <c>[MaxBatch, 4]</c> (the first <c>batch·4</c> values); with sequence lengths, each sequence's cell state after its own last step.</summary>
             public Span<float> FirstFinalCellState => First_FinalCellState;
 
             /// <summary>Gradient <c>dL/dc_0</c> of <c>First</c>'s initial cell state, written by Backward, <c>[MaxBatch, 4]</c>. Empty for an inference workspace.</summary>
@@ -557,7 +685,7 @@ namespace Samples
             /// <summary>Initial state <c>h_0</c> of <c>Second</c>, <c>[MaxBatch, 3]</c>; Forward reads the first <c>batch·3</c> values. Zero until written.</summary>
             public Span<float> SecondInitialState => Second_InitialState;
 
-            /// <summary>Final state <c>h_T</c> of <c>Second</c> after the last Forward, <c>[MaxBatch, 3]</c> (first <c>batch·3</c> values).</summary>
+            /// <summary>Final state <c>h_T</c> of <c>Second</c> after the last Forward, <c>[MaxBatch, 3]</c> (the first <c>batch·3</c> values); with sequence lengths, each sequence's state after its own last step.</summary>
             public Span<float> SecondFinalState => Second_FinalState;
 
             /// <summary>Gradient <c>dL/dh_0</c> of <c>Second</c>'s initial state, written by Backward, <c>[MaxBatch, 3]</c>. Empty for an inference workspace.</summary>
@@ -569,7 +697,7 @@ namespace Samples
             /// <summary>Initial cell state <c>c_0</c> of <c>Second</c>, <c>[MaxBatch, 3]</c>; Forward reads the first <c>batch·3</c> values. Zero until written.</summary>
             public Span<float> SecondInitialCellState => Second_InitialCellState;
 
-            /// <summary>Final cell state <c>c_T</c> of <c>Second</c> after the last Forward, <c>[MaxBatch, 3]</c> (first <c>batch·3</c> values).</summary>
+            /// <summary>Final cell state <c>c_T</c> of <c>Second</c> after the last Forward, <c>[MaxBatch, 3]</c> (the first <c>batch·3</c> values); with sequence lengths, each sequence's cell state after its own last step.</summary>
             public Span<float> SecondFinalCellState => Second_FinalCellState;
 
             /// <summary>Gradient <c>dL/dc_0</c> of <c>Second</c>'s initial cell state, written by Backward, <c>[MaxBatch, 3]</c>. Empty for an inference workspace.</summary>
@@ -632,6 +760,12 @@ namespace Samples
             /// <summary>dL/dc_t [B, 4] carried back through time</summary>
             internal Span<float> First_dC => _memory.AsSpan(_First_dC.Offset, _First_dC.Length);
 
+            /// <summary>dL/dh_t [B, 4] of sequences past their end, set aside during a step</summary>
+            internal Span<float> First_dHCarry => _memory.AsSpan(_First_dHCarry.Offset, _First_dHCarry.Length);
+
+            /// <summary>dL/dc_t [B, 4] of sequences past their end, set aside during a step</summary>
+            internal Span<float> First_dCCarry => _memory.AsSpan(_First_dCCarry.Offset, _First_dCCarry.Length);
+
             /// <summary>dL/dh_0 [B, 4]</summary>
             internal Span<float> First_InitialStateGradient => _memory.AsSpan(_First_InitialStateGradient.Offset, _First_InitialStateGradient.Length);
 
@@ -677,6 +811,12 @@ namespace Samples
             /// <summary>dL/dc_t [B, 3] carried back through time</summary>
             internal Span<float> Second_dC => _memory.AsSpan(_Second_dC.Offset, _Second_dC.Length);
 
+            /// <summary>dL/dh_t [B, 3] of sequences past their end, set aside during a step</summary>
+            internal Span<float> Second_dHCarry => _memory.AsSpan(_Second_dHCarry.Offset, _Second_dHCarry.Length);
+
+            /// <summary>dL/dc_t [B, 3] of sequences past their end, set aside during a step</summary>
+            internal Span<float> Second_dCCarry => _memory.AsSpan(_Second_dCCarry.Offset, _Second_dCCarry.Length);
+
             /// <summary>dL/dh_0 [B, 3]</summary>
             internal Span<float> Second_InitialStateGradient => _memory.AsSpan(_Second_InitialStateGradient.Offset, _Second_InitialStateGradient.Length);
 
@@ -688,6 +828,15 @@ namespace Samples
 
             /// <summary>dL/dc_T [B, 3], given</summary>
             internal Span<float> Second_FinalCellStateGradient => _memory.AsSpan(_Second_FinalCellStateGradient.Offset, _Second_FinalCellStateGradient.Length);
+
+            /// <summary>Sequence lengths of the last forward pass, <c>[Batch]</c>; empty when every sequence had all <see cref="Steps"/> steps.</summary>
+            internal ReadOnlySpan<int> Lengths => _variableLength ? _lengths.AsSpan(0, Batch) : default;
+
+            internal void SetLengths(ReadOnlySpan<int> lengths)
+            {
+                _variableLength = !lengths.IsEmpty;
+                lengths.CopyTo(_lengths);
+            }
 
             internal void EnsureBackwardReady()
             {
@@ -753,7 +902,28 @@ namespace Samples
             /// <returns>The mean squared error.</returns>
             public float Step(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batch, int steps)
             {
-                float loss = ForwardAndLoss(input, targets, batch, steps, withGradient: true);
+                float loss = ForwardAndLoss(input, targets, default, variableLength: false, batch, steps, withGradient: true);
+                Workspace.ZeroGradients();
+                Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
+                Optimizer.Step(Model._parameters, Workspace.Gradients);
+                if (CarryState)
+                {
+                    Workspace.CarryState();
+                }
+
+                return loss;
+            }
+
+            /// <summary>Trains on one batch of sequences of different lengths (as <c>Forward</c> with lengths) and returns its loss, measured before the update.</summary>
+            /// <param name="input">Inputs <c>[T, B, 2]</c>.</param>
+            /// <param name="targets">Targets <c>[T, B, 3]</c>.</param>
+            /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+            /// <param name="batch">Number of sequences.</param>
+            /// <param name="steps">Number of time steps.</param>
+            /// <returns>The the mean squared error over the valid steps only: targets at steps past a sequence's end are not read (any value may stand there).</returns>
+            public float Step(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, int batch, int steps)
+            {
+                float loss = ForwardAndLoss(input, targets, lengths, variableLength: true, batch, steps, withGradient: true);
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
@@ -773,7 +943,7 @@ namespace Samples
             /// <returns>The mean squared error.</returns>
             public float Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batch, int steps)
             {
-                float loss = ForwardAndLoss(input, targets, batch, steps, withGradient: false);
+                float loss = ForwardAndLoss(input, targets, default, variableLength: false, batch, steps, withGradient: false);
                 if (CarryState)
                 {
                     Workspace.CarryState();
@@ -782,15 +952,38 @@ namespace Samples
                 return loss;
             }
 
-            private float ForwardAndLoss(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batch, int steps, bool withGradient)
+            /// <summary>Returns the loss on one batch of sequences of different lengths without changing the model.</summary>
+            /// <param name="input">Inputs <c>[T, B, 2]</c>.</param>
+            /// <param name="targets">Targets <c>[T, B, 3]</c>.</param>
+            /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+            /// <param name="batch">Number of sequences.</param>
+            /// <param name="steps">Number of time steps.</param>
+            /// <returns>The the mean squared error over the valid steps only: targets at steps past a sequence's end are not read (any value may stand there).</returns>
+            public float Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, int batch, int steps)
+            {
+                float loss = ForwardAndLoss(input, targets, lengths, variableLength: true, batch, steps, withGradient: false);
+                if (CarryState)
+                {
+                    Workspace.CarryState();
+                }
+
+                return loss;
+            }
+
+            private float ForwardAndLoss(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, bool variableLength, int batch, int steps, bool withGradient)
             {
                 CheckForward(Workspace, input, batch, steps);
+                if (variableLength)
+                {
+                    ShapeCheck.Lengths(lengths, batch, steps, nameof(lengths));
+                }
+
                 ShapeCheck.Length(targets.Length, steps * batch * OutputSize, nameof(targets), "[T, B, 3]");
                 var ws = Workspace;
-                Model.RunForward(ws, input, batch, steps);
+                Model.RunForward(ws, input, lengths, batch, steps);
                 Span<float> dy = withGradient ? ws.Second_dY.Slice(0, steps * batch * 3) : default;
-                // L = (1/N) Σ (y − target)², and dL/dy = 2 (y − target) / N
-                return Losses.MeanSquaredError(ws.Second_H.Slice(batch * 3, steps * batch * 3), targets, dy);
+                // L = (1/N) Σ (y − target)² over the N values of valid steps, and dL/dy = 2 (y − target) / N (0 past a sequence's end)
+                return Losses.MeanSquaredError(ws.Second_H.Slice(batch * 3, steps * batch * 3), targets, lengths, steps, batch, OutputSize, dy);
             }
         }
     }

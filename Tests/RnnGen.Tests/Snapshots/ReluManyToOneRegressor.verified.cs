@@ -102,6 +102,32 @@ namespace Samples
         }
 
         /// <summary>
+        /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
+        /// (<c>safetensors.torch.save_file(model.state_dict(), path)</c>, read with <c>SafeTensorsFile.Read</c>). PyTorch's layouts
+        /// are this model's, so every tensor is copied as it is. By default the names are:
+        /// <list type="bullet">
+        /// <item><description><c>Encoder</c>: <c>encoder.weight_ih_l0</c>, <c>encoder.weight_hh_l0</c>, <c>encoder.bias_ih_l0</c>, <c>encoder.bias_hh_l0</c></description></item>
+        /// <item><description><c>Output</c>: <c>output.weight</c>, <c>output.bias</c></description></item>
+        /// </list>
+        /// <see cref="global::RnnGen.Interop.PyTorchNames"/> changes them per layer or puts a prefix in front. See <c>docs/pytorch-import.md</c>.
+        /// </summary>
+        /// <param name="file">The <c>state_dict</c>.</param>
+        /// <param name="names">Other names than the defaults, or <see langword="null"/>.</param>
+        /// <param name="strict"><see langword="true"/> (the default): a missing or unexpected tensor is an error. <see langword="false"/>: both are skipped and missing parameters keep their values. A wrong shape is always an error.</param>
+        /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
+        /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
+        /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
+        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+            global::RnnGen.Interop.PyTorchImport.Load(nameof(ReluManyToOneRegressor), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+
+        /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
+        private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
+        {
+            new global::RnnGen.Interop.PyTorchLayer("Encoder", true, "encoder", 0),
+            new global::RnnGen.Interop.PyTorchLayer("Output", false, "output", 0),
+        };
+
+        /// <summary>
         /// Runs the network on <paramref name="batch"/> sequences of <paramref name="steps"/> steps and writes the output <c>[B, 1]</c>.
         /// Recurrent layers start from the workspace's initial states and leave their final states in it.
         /// Allocates nothing; safe to call from several threads with one workspace per thread.
@@ -117,7 +143,32 @@ namespace Samples
         {
             CheckForward(workspace, input, batch, steps);
             ShapeCheck.Length(output.Length, batch * OutputSize, nameof(output), "[B, 1]");
-            RunForward(workspace, input, batch, steps);
+            RunForward(workspace, input, default, batch, steps);
+            var ws = workspace;
+            ws.Output_Y.Slice(0, batch * 1).CopyTo(output);
+        }
+
+        /// <summary>
+        /// Runs the network on a batch of sequences of different lengths, padded to <paramref name="steps"/> steps, as ONNX's
+        /// <c>sequence_lens</c>: sequence b is read for its first <c>lengths[b]</c> steps only. Past its end every layer's
+        /// output is 0 and its state is carried unchanged, so each final state is the state after the sequence's own last
+        /// step; a reverse direction starts at that step; a layer that returns only its last state returns that one. Inputs at
+        /// padded steps are never read into a result (pad with zeros, or any finite value).
+        /// </summary>
+        /// <param name="workspace">Preallocated memory, with room for at least this batch and number of steps.</param>
+        /// <param name="input">Inputs <c>[T, B, 4]</c>, time-major.</param>
+        /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+        /// <param name="batch">Number of sequences, <c>B</c>.</param>
+        /// <param name="steps">Number of time steps, <c>T</c>: the longest sequence's length or more.</param>
+        /// <param name="output">Receives the outputs <c>[B, 1]</c>.</param>
+        /// <exception cref="ArgumentException">A span's length does not match the shape, or a length is outside 1..steps; the message says which.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="batch"/> or <paramref name="steps"/> is below 1 or above the workspace's maximum.</exception>
+        public void Forward(Workspace workspace, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps, Span<float> output)
+        {
+            CheckForward(workspace, input, batch, steps);
+            ShapeCheck.Lengths(lengths, batch, steps, nameof(lengths));
+            ShapeCheck.Length(output.Length, batch * OutputSize, nameof(output), "[B, 1]");
+            RunForward(workspace, input, lengths, batch, steps);
             var ws = workspace;
             ws.Output_Y.Slice(0, batch * 1).CopyTo(output);
         }
@@ -130,10 +181,12 @@ namespace Samples
             ShapeCheck.Length(input.Length, steps * batch * InputSize, nameof(input), "[T, B, 4]");
         }
 
-        private void RunForward(Workspace ws, ReadOnlySpan<float> input, int batch, int steps)
+        private void RunForward(Workspace ws, ReadOnlySpan<float> input, ReadOnlySpan<int> lengths, int batch, int steps)
         {
             ws.Batch = batch;
             ws.Steps = steps;
+            // Sequence lengths for every layer, and for Backward; empty: every sequence has all steps.
+            ws.SetLengths(lengths);
             if (ws.IsTraining)
             {
                 // Kept for backward: dW of the first layer needs its input.
@@ -143,14 +196,15 @@ namespace Samples
             // Encoder: Elman RNN (relu), [T, B, 4] → [B, 6]
             Encoder_Forward(ws, input, batch, steps);
             // Output: Dense 6 → 1, [B, 6] → [B, 1]
-            Output_Forward(ws, ws.Encoder_H.Slice(steps * batch * 6, batch * 6), batch, steps);
+            Output_Forward(ws, ws.Encoder_Y.Slice(0, batch * 6), batch, steps);
         }
 
         /// <summary>
-        /// Backpropagation through time for the last <see cref="Forward"/> on <paramref name="workspace"/>: given
+        /// Backpropagation through time for the last <c>Forward</c> on <paramref name="workspace"/>: given
         /// <c>dL/d(output)</c>, adds <c>dL/dθ</c> for every parameter to <see cref="Workspace.Gradients"/> (call
         /// <see cref="Workspace.ZeroGradients"/> first to start from zero), writes <c>dL/dh_0</c> of every recurrent layer to
-        /// the workspace and, if asked, <c>dL/d(input)</c>. Gradients of final states set in the workspace are included.
+        /// the workspace and, if asked, <c>dL/d(input)</c>. Gradients of final states set in the workspace are included. After a
+        /// Forward with sequence lengths, steps past a sequence's end get no gradient and their <c>dL/d(output)</c> is ignored.
         /// </summary>
         /// <param name="workspace">The training workspace that ran the forward pass.</param>
         /// <param name="outputGradient">Gradient of the loss with respect to the output, <c>[B, 1]</c>.</param>
@@ -178,7 +232,7 @@ namespace Samples
             int batch = ws.Batch, steps = ws.Steps;
             _ = outputGradientIsLogits; // only a softmax output takes the loss's gradient of its logits
             // Output: dL/dy [B, 1] → dL/dθ, dL/dx [B, 6]
-            Output_Backward(ws, ws.Encoder_H.Slice(steps * batch * 6, batch * 6), ws.Encoder_dY.Slice(0, batch * 6), batch, steps);
+            Output_Backward(ws, ws.Encoder_Y.Slice(0, batch * 6), ws.Encoder_dY.Slice(0, batch * 6), batch, steps);
             // Encoder: dL/dy [B, 6] → dL/dθ, dL/dx [T, B, 4]
             Encoder_Backward(ws, ws.Input.Slice(0, steps * batch * InputSize), inputGradient, batch, steps);
         }
@@ -188,11 +242,12 @@ namespace Samples
         {
             const int I = 4, H = 6;
             ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+            int bh = batch * H;
             ReadOnlySpan<float> wIh = p.Slice(Encoder_WeightIh, 24); // W_ih [6, 4]
             ReadOnlySpan<float> wHh = p.Slice(Encoder_WeightHh, 36); // W_hh [6, 6]
             ReadOnlySpan<float> bIh = p.Slice(Encoder_BiasIh, 6); // b_ih [6]
             ReadOnlySpan<float> bHh = p.Slice(Encoder_BiasHh, 6); // b_hh [6]
-            int bh = batch * H;
             Span<float> h = ws.Encoder_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
 
             // h[0] = h_0, the initial state
@@ -209,10 +264,18 @@ namespace Samples
                 Gemm.MatMulNT(h.Slice(t * bh, bh), wHh, at, batch, H, H, accumulate: true);
                 // h_t = max(0, a_t)
                 Activations.Relu(at);
+                if (!lengths.IsEmpty)
+                {
+                    // past a sequence's end: output 0 (its state stays at the last valid step, read after the loop)
+                    Sequences.ZeroEnded(h.Slice((t + 1) * bh, bh), lengths, t, H);
+                }
             }
 
-            // h_T, the final state
-            h.Slice(steps * bh, bh).CopyTo(ws.Encoder_FinalState);
+            // h_T: the final state, each sequence's after its own last step
+            Sequences.LastStates(h, ws.Encoder_FinalState.Slice(0, bh), lengths, steps, batch, H);
+
+            // y = h_T: the final state (with lengths, each sequence's at its own last step)
+            ws.Encoder_FinalState.Slice(0, bh).CopyTo(ws.Encoder_Y);
         }
 
         /// <summary>Encoder backward through time: dL/dy [B, 6] and dL/dh_T → dW_ih, dW_hh, db_ih, db_hh, dL/dh_0 and dx [T, B, 4].</summary>
@@ -220,20 +283,22 @@ namespace Samples
         {
             const int I = 4, H = 6;
             ReadOnlySpan<float> p = _parameters;
+            Span<float> g = ws.Gradients;
+            ReadOnlySpan<int> lengths = ws.Lengths; // valid steps per sequence [B]; empty when every sequence has all T steps
+            int bh = batch * H;
             ReadOnlySpan<float> wIh = p.Slice(Encoder_WeightIh, 24); // W_ih [6, 4]
             ReadOnlySpan<float> wHh = p.Slice(Encoder_WeightHh, 36); // W_hh [6, 6]
             ReadOnlySpan<float> bIh = p.Slice(Encoder_BiasIh, 6); // b_ih [6]
             ReadOnlySpan<float> bHh = p.Slice(Encoder_BiasHh, 6); // b_hh [6]
-            Span<float> g = ws.Gradients;
             Span<float> dWIh = g.Slice(Encoder_WeightIh, 24); // dW_ih [6, 4]
             Span<float> dWHh = g.Slice(Encoder_WeightHh, 36); // dW_hh [6, 6]
             Span<float> dBIh = g.Slice(Encoder_BiasIh, 6); // db_ih [6]
             Span<float> dBHh = g.Slice(Encoder_BiasHh, 6); // db_hh [6]
-            int bh = batch * H;
             ReadOnlySpan<float> h = ws.Encoder_H.Slice(0, (steps + 1) * bh); // h [T+1, B, H]
-            ReadOnlySpan<float> dy = ws.Encoder_dY.Slice(0, bh); // dL/dy [B, H]
+            Span<float> dy = ws.Encoder_dY.Slice(0, bh); // dL/dh from above [B, H]
             Span<float> dA = ws.Encoder_dA.Slice(0, steps * bh); // dL/da [T, B, H]
             Span<float> dh = ws.Encoder_dH.Slice(0, bh); // dL/dh_t through the recurrence [B, H]
+            Span<float> dhCarry = ws.Encoder_dHCarry.Slice(0, bh); // dL/dh_t of sequences past their end [B, H]
 
             // dh_T = ∂L/∂h_T, the gradient of the final state
             ws.Encoder_FinalStateGradient.Slice(0, bh).CopyTo(dh);
@@ -242,16 +307,27 @@ namespace Samples
             for (int t = steps - 1; t >= 0; t--)
             {
                 Span<float> dAt = dA.Slice(t * bh, bh);
+                if (!lengths.IsEmpty)
+                {
+                    // a sequence past its end skips step t: set its dL/dh_t aside and run the step on zeros
+                    Sequences.CopyEnded(dh, dhCarry, lengths, t, H);
+                    Sequences.ZeroEnded(dh, lengths, t, H);
+                }
                 // dh_t = W_hhᵀ da_{t+1} (plus dy at t = T)
                 dh.CopyTo(dAt);
                 // da_t = dh_t ⊙ [h_t > 0]
                 Activations.ReluBackward(h.Slice((t + 1) * bh, bh), dAt);
                 // W_hhᵀ da_t, the recurrent part of dh_{t−1}
                 Gemm.MatMulNN(dAt, wHh, dh, batch, H, H, accumulate: false);
+                if (!lengths.IsEmpty)
+                {
+                    // ... and hand them on to step t−1 unchanged
+                    Sequences.CopyEnded(dhCarry, dh, lengths, t, H);
+                }
             }
 
             // dL/dh_0
-            dh.CopyTo(ws.Encoder_InitialStateGradient);
+            dh.CopyTo(ws.Encoder_InitialStateGradient.Slice(0, bh));
             // dW_ih += Σ_t da_tᵀ x_t: one [H, T·B] × [T·B, I] product
             Gemm.MatMulTN(dA, x, dWIh, H, I, steps * batch, accumulate: true);
             // dW_hh += Σ_t da_tᵀ h_{t−1}
@@ -317,13 +393,17 @@ namespace Samples
         {
             private readonly float[] _memory;
             private readonly float[]? _gradients;
+            private readonly int[] _lengths;
+            private bool _variableLength;
             private readonly (int Offset, int Length) _Input;
             private readonly (int Offset, int Length) _Encoder_H;
             private readonly (int Offset, int Length) _Encoder_InitialState;
             private readonly (int Offset, int Length) _Encoder_FinalState;
+            private readonly (int Offset, int Length) _Encoder_Y;
             private readonly (int Offset, int Length) _Encoder_dY;
             private readonly (int Offset, int Length) _Encoder_dA;
             private readonly (int Offset, int Length) _Encoder_dH;
+            private readonly (int Offset, int Length) _Encoder_dHCarry;
             private readonly (int Offset, int Length) _Encoder_InitialStateGradient;
             private readonly (int Offset, int Length) _Encoder_FinalStateGradient;
             private readonly (int Offset, int Length) _Output_Y;
@@ -350,12 +430,16 @@ namespace Samples
                 _Encoder_InitialState = Place(ref size, (long)maxBatch * 6);
                 // h_T [B, 6]
                 _Encoder_FinalState = Place(ref size, (long)maxBatch * 6);
+                // y [B, 6]: h_T, the layer's output
+                _Encoder_Y = Place(ref size, (long)maxBatch * 6);
                 // dL/dy [B, 6]: gradient of the layer's output
                 _Encoder_dY = Place(ref size, training ? (long)maxBatch * 6 : 0);
                 // dL/da [T, B, 6]: gradient of the pre-activations
                 _Encoder_dA = Place(ref size, training ? (long)maxSteps * maxBatch * 6 : 0);
                 // dL/dh_t [B, 6] carried back through time
                 _Encoder_dH = Place(ref size, training ? (long)maxBatch * 6 : 0);
+                // dL/dh_t [B, 6] of sequences past their end, set aside during a step
+                _Encoder_dHCarry = Place(ref size, training ? (long)maxBatch * 6 : 0);
                 // dL/dh_0 [B, 6]
                 _Encoder_InitialStateGradient = Place(ref size, training ? (long)maxBatch * 6 : 0);
                 // dL/dh_T [B, 6], given
@@ -371,6 +455,7 @@ namespace Samples
 
                 _memory = new float[size];
                 _gradients = training ? new float[ParameterCount] : null;
+                _lengths = new int[maxBatch];
             }
 
             /// <summary>Largest batch this workspace runs.</summary>
@@ -398,7 +483,7 @@ namespace Samples
             /// <summary>Initial state <c>h_0</c> of <c>Encoder</c>, <c>[MaxBatch, 6]</c>; Forward reads the first <c>batch·6</c> values. Zero until written.</summary>
             public Span<float> EncoderInitialState => Encoder_InitialState;
 
-            /// <summary>Final state <c>h_T</c> of <c>Encoder</c> after the last Forward, <c>[MaxBatch, 6]</c> (first <c>batch·6</c> values).</summary>
+            /// <summary>Final state <c>h_T</c> of <c>Encoder</c> after the last Forward, <c>[MaxBatch, 6]</c> (the first <c>batch·6</c> values); with sequence lengths, each sequence's state after its own last step.</summary>
             public Span<float> EncoderFinalState => Encoder_FinalState;
 
             /// <summary>Gradient <c>dL/dh_0</c> of <c>Encoder</c>'s initial state, written by Backward, <c>[MaxBatch, 6]</c>. Empty for an inference workspace.</summary>
@@ -431,6 +516,9 @@ namespace Samples
             /// <summary>h_T [B, 6]</summary>
             internal Span<float> Encoder_FinalState => _memory.AsSpan(_Encoder_FinalState.Offset, _Encoder_FinalState.Length);
 
+            /// <summary>y [B, 6]: h_T, the layer's output</summary>
+            internal Span<float> Encoder_Y => _memory.AsSpan(_Encoder_Y.Offset, _Encoder_Y.Length);
+
             /// <summary>dL/dy [B, 6]: gradient of the layer's output</summary>
             internal Span<float> Encoder_dY => _memory.AsSpan(_Encoder_dY.Offset, _Encoder_dY.Length);
 
@@ -439,6 +527,9 @@ namespace Samples
 
             /// <summary>dL/dh_t [B, 6] carried back through time</summary>
             internal Span<float> Encoder_dH => _memory.AsSpan(_Encoder_dH.Offset, _Encoder_dH.Length);
+
+            /// <summary>dL/dh_t [B, 6] of sequences past their end, set aside during a step</summary>
+            internal Span<float> Encoder_dHCarry => _memory.AsSpan(_Encoder_dHCarry.Offset, _Encoder_dHCarry.Length);
 
             /// <summary>dL/dh_0 [B, 6]</summary>
             internal Span<float> Encoder_InitialStateGradient => _memory.AsSpan(_Encoder_InitialStateGradient.Offset, _Encoder_InitialStateGradient.Length);
@@ -451,6 +542,15 @@ namespace Samples
 
             /// <summary>dL/dy, then dL/dz [B, 1]</summary>
             internal Span<float> Output_dY => _memory.AsSpan(_Output_dY.Offset, _Output_dY.Length);
+
+            /// <summary>Sequence lengths of the last forward pass, <c>[Batch]</c>; empty when every sequence had all <see cref="Steps"/> steps.</summary>
+            internal ReadOnlySpan<int> Lengths => _variableLength ? _lengths.AsSpan(0, Batch) : default;
+
+            internal void SetLengths(ReadOnlySpan<int> lengths)
+            {
+                _variableLength = !lengths.IsEmpty;
+                lengths.CopyTo(_lengths);
+            }
 
             internal void EnsureBackwardReady()
             {
@@ -516,7 +616,28 @@ namespace Samples
             /// <returns>The mean squared error.</returns>
             public float Step(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batch, int steps)
             {
-                float loss = ForwardAndLoss(input, targets, batch, steps, withGradient: true);
+                float loss = ForwardAndLoss(input, targets, default, variableLength: false, batch, steps, withGradient: true);
+                Workspace.ZeroGradients();
+                Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
+                Optimizer.Step(Model._parameters, Workspace.Gradients);
+                if (CarryState)
+                {
+                    Workspace.CarryState();
+                }
+
+                return loss;
+            }
+
+            /// <summary>Trains on one batch of sequences of different lengths (as <c>Forward</c> with lengths) and returns its loss, measured before the update.</summary>
+            /// <param name="input">Inputs <c>[T, B, 4]</c>.</param>
+            /// <param name="targets">Targets <c>[B, 1]</c>.</param>
+            /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+            /// <param name="batch">Number of sequences.</param>
+            /// <param name="steps">Number of time steps.</param>
+            /// <returns>The the mean squared error of each sequence's output, read at its own last step.</returns>
+            public float Step(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, int batch, int steps)
+            {
+                float loss = ForwardAndLoss(input, targets, lengths, variableLength: true, batch, steps, withGradient: true);
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
@@ -536,7 +657,7 @@ namespace Samples
             /// <returns>The mean squared error.</returns>
             public float Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batch, int steps)
             {
-                float loss = ForwardAndLoss(input, targets, batch, steps, withGradient: false);
+                float loss = ForwardAndLoss(input, targets, default, variableLength: false, batch, steps, withGradient: false);
                 if (CarryState)
                 {
                     Workspace.CarryState();
@@ -545,12 +666,35 @@ namespace Samples
                 return loss;
             }
 
-            private float ForwardAndLoss(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, int batch, int steps, bool withGradient)
+            /// <summary>Returns the loss on one batch of sequences of different lengths without changing the model.</summary>
+            /// <param name="input">Inputs <c>[T, B, 4]</c>.</param>
+            /// <param name="targets">Targets <c>[B, 1]</c>.</param>
+            /// <param name="lengths">Valid steps of each sequence, <c>[B]</c>, each between 1 and <paramref name="steps"/>.</param>
+            /// <param name="batch">Number of sequences.</param>
+            /// <param name="steps">Number of time steps.</param>
+            /// <returns>The the mean squared error of each sequence's output, read at its own last step.</returns>
+            public float Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, int batch, int steps)
+            {
+                float loss = ForwardAndLoss(input, targets, lengths, variableLength: true, batch, steps, withGradient: false);
+                if (CarryState)
+                {
+                    Workspace.CarryState();
+                }
+
+                return loss;
+            }
+
+            private float ForwardAndLoss(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, ReadOnlySpan<int> lengths, bool variableLength, int batch, int steps, bool withGradient)
             {
                 CheckForward(Workspace, input, batch, steps);
+                if (variableLength)
+                {
+                    ShapeCheck.Lengths(lengths, batch, steps, nameof(lengths));
+                }
+
                 ShapeCheck.Length(targets.Length, batch * OutputSize, nameof(targets), "[B, 1]");
                 var ws = Workspace;
-                Model.RunForward(ws, input, batch, steps);
+                Model.RunForward(ws, input, lengths, batch, steps);
                 Span<float> dy = withGradient ? ws.Output_dY.Slice(0, batch * 1) : default;
                 // L = (1/N) Σ (y − target)², and dL/dy = 2 (y − target) / N
                 return Losses.MeanSquaredError(ws.Output_Y.Slice(0, batch * 1), targets, dy);
