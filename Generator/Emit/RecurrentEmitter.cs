@@ -6,7 +6,8 @@ namespace RnnGen.Generator.Emit;
 /// <summary>
 /// What every recurrent layer emits the same way: hidden states kept for all steps as <c>{Name}_H [T+1, B, H]</c>
 /// with <c>h[0] = h_0</c> (so the layer's output is a slice of it), and the public initial and final state of
-/// <c>h</c> with their gradients. Layers with more state (the LSTM's cell) add theirs to these hooks.
+/// <c>h</c> with their gradients. Layers with more state (the LSTM's cell) add theirs to these hooks. In a
+/// streaming state the layer keeps <c>h</c> of one stream as <c>{Name}_H [H]</c>, which is also its step output.
 /// </summary>
 internal abstract class RecurrentEmitter : LayerEmitter
 {
@@ -41,6 +42,13 @@ internal abstract class RecurrentEmitter : LayerEmitter
     {
         yield return $"{layer.Name}_FinalState.CopyTo({layer.Name}_InitialState);";
     }
+
+    public override string StepOutput(LayerPlan layer) => $"s.{layer.Name}_H";
+
+    /// <summary>The hidden state of one stream in a streaming state, public as <c>{Name}Hidden</c>.</summary>
+    protected static StateBuffer HiddenStateBuffer(LayerPlan layer) =>
+        new($"{layer.Name}_H", layer.OutputSize, $"h [{layer.OutputSize}]: h_{{t−1}} before a step, h_t after it", layer.Name + "Hidden",
+            $"Hidden state <c>h_t</c> of <c>{layer.Name}</c> after the last step, <c>[{layer.OutputSize}]</c>");
 
     /// <summary>The layer's output gradient buffer: every step's, or only the last step's when the layer returns <c>h_T</c>.</summary>
     protected static WorkspaceBuffer OutputGradientBuffer(LayerPlan layer) =>
