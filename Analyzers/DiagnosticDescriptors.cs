@@ -93,10 +93,16 @@ internal static class DiagnosticDescriptors
         "Only recurrent layers can be bidirectional",
         "[Bidirectional] on '{0}' is not allowed: only a recurrent layer ([SimpleRnn], [Lstm] or [Gru]) runs in both directions; remove [Bidirectional] or put it on a recurrent layer");
 
+    public static readonly DiagnosticDescriptor BidirectionalInStreamingModel = Error(
+        DiagnosticIds.BidirectionalInStreamingModel,
+        "A streaming model cannot have a bidirectional layer",
+        "Layer '{0}' is bidirectional, but model '{1}' is declared for streaming: the reverse direction starts at a sequence's end, which a live stream never reaches; remove [Bidirectional] or Streaming = true");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         ModelNotPartial, UnsupportedModelType, NoLayers, InputSizeMissing, SizeOutOfRange, InvalidArgument,
         LayerPropertyShape, SeveralLayerAttributes, SoftmaxNotOnOutput, LayersSplitAcrossDeclarations,
-        RecurrentLayerNeedsSequence, LargeModel, GeneratedNameClash, ModelTooLarge, BidirectionalNotRecurrent);
+        RecurrentLayerNeedsSequence, LargeModel, GeneratedNameClash, ModelTooLarge, BidirectionalNotRecurrent,
+        BidirectionalInStreamingModel);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new();
 

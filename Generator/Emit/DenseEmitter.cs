@@ -40,33 +40,7 @@ internal sealed class DenseEmitter : LayerEmitter
         w.Line($"// z = W x + b for every row: one [rows, I] × [I, O] product");
         w.Line($"Gemm.MatMulNT(x, w, y, rows, O, I, accumulate: false);");
         w.Line($"Vec.AddToRows(b, y, rows);");
-        if (layer.Spec.Softmax)
-        {
-            w.Line($"// y = softmax(z) over the {layer.OutputSize} outputs of each row");
-            w.Line($"Activations.SoftmaxRows(y, rows, O);");
-        }
-        else
-        {
-            switch (layer.Spec.Activation)
-            {
-                case 1:
-                    w.Line($"// y = tanh(z)");
-                    w.Line($"Activations.Tanh(y);");
-                    break;
-                case 2:
-                    w.Line($"// y = max(0, z)");
-                    w.Line($"Activations.Relu(y);");
-                    break;
-                case 3:
-                    w.Line($"// y = σ(z)");
-                    w.Line($"Activations.Sigmoid(y);");
-                    break;
-                default:
-                    w.Line($"// y = z (linear)");
-                    break;
-            }
-        }
-
+        EmitActivation(w, layer, "y", rows: "rows");
         w.Close();
     }
 
@@ -126,5 +100,59 @@ internal sealed class DenseEmitter : LayerEmitter
         w.Line($"Gemm.MatMulNN(dz, w, dx, rows, I, O, accumulate: false);");
         w.Close();
         w.Close();
+    }
+
+    public override IEnumerable<StateBuffer> StateBuffers(LayerPlan layer)
+    {
+        yield return new($"{layer.Name}_Y", layer.OutputSize, $"y [{layer.OutputSize}] of the last step");
+    }
+
+    public override string StepOutput(LayerPlan layer) => $"s.{layer.Name}_Y";
+
+    public override void EmitStep(CodeWriter w, LayerPlan layer)
+    {
+        string n = layer.Name;
+        w.Line($"/// <summary>{n} step: {Describe(layer)}, x [{layer.InputSize}] → y [{layer.OutputSize}], one stream.</summary>");
+        w.Line($"private void {n}_Step(State s, ReadOnlySpan<float> x)");
+        w.Open();
+        w.Line($"const int I = {layer.InputSize}, O = {layer.OutputSize};");
+        EmitParameterViews(w, layer, gradients: false);
+        w.Line($"Span<float> y = s.{n}_Y; // y [O]");
+        w.Blank();
+        w.Line($"// z = W x + b: one [O, I] × [I] product");
+        w.Line($"MatVec.Multiply(w, x, y, O, I, accumulate: false);");
+        w.Line($"Vec.Add(b, y);");
+        EmitActivation(w, layer, "y", rows: "1");
+        w.Close();
+    }
+
+    /// <summary>The layer's activation of <paramref name="y"/> in place, with its equation.</summary>
+    private static void EmitActivation(CodeWriter w, LayerPlan layer, string y, string rows)
+    {
+        if (layer.Spec.Softmax)
+        {
+            w.Line($"// y = softmax(z) over the {layer.OutputSize} outputs of each row");
+            w.Line($"Activations.SoftmaxRows({y}, {rows}, O);");
+            return;
+        }
+
+        switch (layer.Spec.Activation)
+        {
+            case 1:
+                w.Line($"// y = tanh(z)");
+                w.Line($"Activations.Tanh({y});");
+                break;
+            case 2:
+                w.Line($"// y = max(0, z)");
+                w.Line($"Activations.Relu({y});");
+                break;
+            case 3:
+                w.Line($"// y = σ(z)");
+                w.Line($"Activations.Sigmoid({y});");
+                break;
+            default:
+                w.Line($"// y = z (linear)");
+                break;
+        }
     }
 }

@@ -12,12 +12,21 @@ namespace RnnGen.Generator.Emit;
 /// <param name="TrainingOnly">Whether only a training workspace allocates it.</param>
 internal sealed record WorkspaceBuffer(string Field, string Length, string Description, bool TrainingOnly);
 
+/// <summary>A buffer a layer needs in a streaming <c>State</c> (one stream, batch 1).</summary>
+/// <param name="Field">Member name (<c>Rnn_H</c>).</param>
+/// <param name="Length">Number of floats.</param>
+/// <param name="Description">Shape and meaning, written as a comment.</param>
+/// <param name="PublicName">Name of the public span over it when it is state a caller may read or set (<c>RnnHidden</c>); <see langword="null"/> for scratch.</param>
+/// <param name="PublicDescription">What the public span holds, for its XML summary.</param>
+internal sealed record StateBuffer(string Field, int Length, string Description, string? PublicName = null, string? PublicDescription = null);
+
 /// <summary>
 /// Emits one layer kind: its workspace buffers, and its forward and backward methods side by side with
 /// the same variable names. Forward methods are <c>{Name}_Forward(ws, x, batch, steps)</c>; backward
 /// methods <c>{Name}_Backward(ws, x, dx, batch, steps)</c> read the gradient of the layer's output from
 /// its own <c>{Name}_dY</c> buffer, add parameter gradients to the gradient arena and write <c>dx</c>
-/// (skipped when <c>dx</c> is empty).
+/// (skipped when <c>dx</c> is empty). Step methods <c>{Name}_Step(s, x)</c> advance one stream by one time
+/// step, batch 1, reading and writing the layer's buffers in the streaming state <c>s</c>.
 /// </summary>
 internal abstract class LayerEmitter
 {
@@ -59,6 +68,17 @@ internal abstract class LayerEmitter
     public abstract void EmitForward(CodeWriter w, LayerPlan layer);
 
     public abstract void EmitBackward(CodeWriter w, LayerPlan layer);
+
+    /// <summary>Whether the layer can run one time step at a time, seeing only the past (a unidirectional layer).</summary>
+    public virtual bool CanStep(LayerPlan layer) => true;
+
+    /// <summary>The layer's buffers in a streaming state: its carried state, then the scratch of one step.</summary>
+    public abstract IEnumerable<StateBuffer> StateBuffers(LayerPlan layer);
+
+    /// <summary>Expression for the layer's output after a step, valid inside step code (the state is <c>s</c>).</summary>
+    public abstract string StepOutput(LayerPlan layer);
+
+    public abstract void EmitStep(CodeWriter w, LayerPlan layer);
 
     /// <summary>Number of rows in a tensor with or without a time axis.</summary>
     public static string Rows(bool sequence) => sequence ? "steps * batch" : "batch";

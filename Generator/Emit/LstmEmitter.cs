@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using RnnGen.Generator.Model;
 using RnnGen.Generator.Planning;
 
 namespace RnnGen.Generator.Emit;
@@ -81,20 +82,7 @@ internal sealed class LstmEmitter : RecurrentEmitter
         w.Line($"Span<float> gt = gates.Slice(t * bg, bg);");
         w.Line($"// a_t += W_hh h_{{t−1}}: one [B, H] × [H, {GateCount(layer)}H] product for all gates");
         w.Line($"Gemm.MatMulNT(h.Slice(t * bh, bh), wHh, gt, batch, G, H, accumulate: true);");
-        // The peephole terms: i and f look at the previous cell state, o at the new one.
-        string PeepPrevious(string gate) => spec.Peephole ? " + p_" + gate + " ⊙ c_{t−1}" : string.Empty;
-        string peepNew = spec.Peephole ? " + p_o ⊙ c_t" : string.Empty;
-        if (spec.CoupledInputForget)
-        {
-            w.Raw("// f = σ(a_f" + PeepPrevious("f") + "), i = 1 − f, g = tanh(a_g)");
-            w.Raw("// c_t = f ⊙ c_{t−1} + (1 − f) ⊙ g, o = σ(a_o" + peepNew + "), h_t = o ⊙ tanh(c_t)");
-        }
-        else
-        {
-            w.Raw("// i = σ(a_i" + PeepPrevious("i") + "), f = σ(a_f" + PeepPrevious("f") + "), g = tanh(a_g)");
-            w.Raw("// c_t = f ⊙ c_{t−1} + i ⊙ g, o = σ(a_o" + peepNew + "), h_t = o ⊙ tanh(c_t)");
-        }
-
+        EmitCellComment(w, spec);
         w.Line($"LstmCell.{(spec.CoupledInputForget ? "ForwardCoupled" : "Forward")}(gt, c.Slice(t * bh, bh), c.Slice((t + 1) * bh, bh), h.Slice((t + 1) * bh, bh), {Peephole(layer, gradient: false)}, batch, H);");
         EmitForwardStepMask(w, layer);
         w.Close();
@@ -177,6 +165,61 @@ internal sealed class LstmEmitter : RecurrentEmitter
         w.Open();
         w.Line($"Gemm.MatMulNN(dGates, wIh, {d.InputGradient}, steps * batch, I, G, accumulate: false);");
         w.Close();
+    }
+
+    public override IEnumerable<StateBuffer> StateBuffers(LayerPlan layer)
+    {
+        int h = layer.HiddenSize;
+        string n = layer.Name;
+        yield return HiddenStateBuffer(layer);
+        yield return new($"{n}_C", h, $"c [{h}]: c_{{t−1}} before a step, c_t after it", n + "Cell", $"Cell state <c>c_t</c> of <c>{n}</c> after the last step, <c>[{h}]</c>");
+        yield return new($"{n}_Gates", GateRows(layer), $"gates [{GateCount(layer)}·{h}], blocks {GateText(layer)}: pre-activations, then activations of one step");
+        yield return new($"{n}_NextC", h, $"c_t [{h}], written while c_{{t−1}} is still read");
+    }
+
+    public override void EmitStep(CodeWriter w, LayerPlan layer)
+    {
+        string n = layer.Name;
+        var spec = layer.Spec;
+        w.Line($"/// <summary>{n} step: {Describe(layer)}, x_t [{layer.InputSize}], h_{{t−1}} and c_{{t−1}} → h_t, c_t [{layer.HiddenSize}], one stream; gate blocks {GateText(layer)}.</summary>");
+        w.Line($"private void {n}_Step(State s, ReadOnlySpan<float> x)");
+        w.Open();
+        w.Line($"const int I = {layer.InputSize}, H = {layer.HiddenSize}, G = {GateCount(layer)} * H;");
+        EmitParameterViews(w, layer, gradients: false);
+        w.Line($"Span<float> gates = s.{n}_Gates; // [{GateCount(layer)}H], blocks {GateText(layer)}");
+        w.Line($"Span<float> h = s.{n}_H; // h_{{t−1}} [H], then h_t");
+        w.Line($"Span<float> c = s.{n}_C; // c_{{t−1}} [H], then c_t");
+        w.Line($"Span<float> nextC = s.{n}_NextC; // c_t [H]");
+        w.Blank();
+        w.Line($"// a_t = W_ih x_t + b_ih + b_hh");
+        w.Line($"MatVec.Multiply(wIh, x, gates, G, I, accumulate: false);");
+        w.Line($"Vec.Add(bIh, gates);");
+        w.Line($"Vec.Add(bHh, gates);");
+        w.Line($"// a_t += W_hh h_{{t−1}}: one [{GateCount(layer)}H, H] × [H] product for all gates");
+        w.Line($"MatVec.Multiply(wHh, h, gates, G, H, accumulate: true);");
+        w.Line($"// h_t overwrites h_{{t−1}}, which the product above has consumed; c_t goes to nextC while c_{{t−1}} is read");
+        EmitCellComment(w, spec);
+        w.Line($"LstmCell.{(spec.CoupledInputForget ? "ForwardCoupled" : "Forward")}(gates, c, nextC, h, {Peephole(layer, gradient: false)}, 1, H);");
+        w.Line($"nextC.CopyTo(c);");
+        w.Close();
+    }
+
+    /// <summary>The equations of one cell update, with the peephole terms when the layer has them.</summary>
+    private static void EmitCellComment(CodeWriter w, LayerSpec spec)
+    {
+        // The peephole terms: i and f look at the previous cell state, o at the new one.
+        string PeepPrevious(string gate) => spec.Peephole ? " + p_" + gate + " ⊙ c_{t−1}" : string.Empty;
+        string peepNew = spec.Peephole ? " + p_o ⊙ c_t" : string.Empty;
+        if (spec.CoupledInputForget)
+        {
+            w.Raw("// f = σ(a_f" + PeepPrevious("f") + "), i = 1 − f, g = tanh(a_g)");
+            w.Raw("// c_t = f ⊙ c_{t−1} + (1 − f) ⊙ g, o = σ(a_o" + peepNew + "), h_t = o ⊙ tanh(c_t)");
+        }
+        else
+        {
+            w.Raw("// i = σ(a_i" + PeepPrevious("i") + "), f = σ(a_f" + PeepPrevious("f") + "), g = tanh(a_g)");
+            w.Raw("// c_t = f ⊙ c_{t−1} + i ⊙ g, o = σ(a_o" + peepNew + "), h_t = o ⊙ tanh(c_t)");
+        }
     }
 
     private static int GateCount(LayerPlan layer) => layer.Spec.CoupledInputForget ? 3 : 4;

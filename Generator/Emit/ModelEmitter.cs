@@ -13,18 +13,7 @@ namespace RnnGen.Generator.Emit;
 /// </summary>
 internal static class ModelEmitter
 {
-    public static string HintName(NetworkSpec spec)
-    {
-        var parts = new List<string>();
-        if (spec.Namespace is not null)
-        {
-            parts.Add(spec.Namespace);
-        }
-
-        parts.AddRange(spec.Containers.Select(c => c.Name));
-        parts.Add(spec.ClassName);
-        return string.Join(".", parts) + ".g.cs";
-    }
+    public static string HintName(NetworkSpec spec) => FullName(spec) + ".g.cs";
 
     public static string Emit(NetworkPlan plan)
     {
@@ -37,6 +26,7 @@ internal static class ModelEmitter
         w.Raw("using System;");
         w.Raw("using System.Collections.Generic;");
         w.Raw("using RnnGen;");
+        w.Raw("using RnnGen.IO;");
         w.Raw("using RnnGen.Kernels;");
         w.Raw("using RnnGen.Training;");
         w.Blank();
@@ -55,11 +45,18 @@ internal static class ModelEmitter
         EmitSummary(w, plan);
         w.Raw($"partial class {CodeWriter.Identifier(spec.ClassName)}");
         w.Open();
+        bool steps = CanStep(plan);
         EmitConstants(w, plan);
         EmitParameters(w, plan);
+        EmitCheckpoint(w, plan);
         EmitPyTorchImport(w, plan);
         EmitForward(w, plan);
         EmitBackward(w, plan);
+        if (steps)
+        {
+            EmitStep(w, plan);
+        }
+
         foreach (var layer in plan.Layers)
         {
             var emitter = LayerEmitter.For(layer.Spec.Kind);
@@ -67,10 +64,21 @@ internal static class ModelEmitter
             w.Blank();
             emitter.EmitBackward(w, layer);
             w.Blank();
+            if (steps)
+            {
+                emitter.EmitStep(w, layer);
+                w.Blank();
+            }
         }
 
         EmitWorkspace(w, plan);
         w.Blank();
+        if (steps)
+        {
+            EmitState(w, plan);
+            w.Blank();
+        }
+
         EmitTrainer(w, plan);
         w.Close();
 
@@ -89,6 +97,27 @@ internal static class ModelEmitter
 
     private static string Inv(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>Whether every layer can run one step at a time, so the model gets <c>Step</c> and <c>State</c>.</summary>
+    private static bool CanStep(NetworkPlan plan) => plan.Layers.All(l => LayerEmitter.For(l.Spec.Kind).CanStep(l));
+
+    /// <summary>The model's full name, as checkpoints record it: <c>Namespace.Outer.Model</c>.</summary>
+    private static string FullName(NetworkSpec spec)
+    {
+        var parts = new List<string>();
+        if (spec.Namespace is not null)
+        {
+            parts.Add(spec.Namespace);
+        }
+
+        parts.AddRange(spec.Containers.Select(c => c.Name));
+        parts.Add(spec.ClassName);
+        return string.Join(".", parts);
+    }
+
+    /// <summary>One line naming every layer with its kind and shapes, as checkpoints record it.</summary>
+    private static string Architecture(NetworkPlan plan) => string.Join("; ", plan.Layers.Select(layer =>
+        $"{layer.Name}: {LayerEmitter.For(layer.Spec.Kind).Describe(layer)}, {LayerEmitter.Shape(layer.InputIsSequence, layer.InputSize)} → {LayerEmitter.Shape(layer.OutputIsSequence, layer.OutputSize)}"));
+
     private static void EmitSummary(CodeWriter w, NetworkPlan plan)
     {
         w.Raw("/// <summary>");
@@ -103,6 +132,10 @@ internal static class ModelEmitter
 
         w.Raw("/// </list>");
         w.Line($"/// Trained with {(plan.Output == OutputKind.Softmax ? "softmax cross-entropy" : "mean squared error")}. <c>T</c> is the number of steps, <c>B</c> the batch size.");
+        if (plan.Spec.Streaming && CanStep(plan))
+        {
+            w.Raw("/// Meant for streaming: <see cref=\"Step\"/> advances one stream, held in a <see cref=\"State\"/>, by one time step.");
+        }
         w.Raw("/// </summary>");
     }
 
@@ -191,6 +224,81 @@ internal static class ModelEmitter
             }
         }
 
+        w.Close();
+        w.Blank();
+    }
+
+    private static void EmitCheckpoint(CodeWriter w, NetworkPlan plan)
+    {
+        string model = CodeWriter.Quote(FullName(plan.Spec));
+        string architecture = CodeWriter.Quote(Architecture(plan));
+        w.Raw("/// <summary>");
+        w.Raw("/// Saves every parameter to a safetensors file: one tensor per entry of <see cref=\"ParameterTensors\"/>, by name");
+        w.Raw("/// and shape, plus metadata naming this model and its layers. Atomic: the file is written beside");
+        w.Raw("/// <paramref name=\"path\"/> and renamed over it once complete, so a save that fails leaves an earlier file intact.");
+        w.Raw("/// </summary>");
+        w.Raw("/// <param name=\"path\">The file to create or replace; <c>.safetensors</c> is the usual extension.</param>");
+        w.Raw("/// <exception cref=\"System.IO.IOException\">The file could not be written.</exception>");
+        w.Line($"public void Save(string path) => Checkpoint.Save(path, _parameters, ParameterTensors, {model}, {architecture});");
+        w.Blank();
+        w.Raw("/// <summary>Writes every parameter to <paramref name=\"stream\"/> as one safetensors file, as <see cref=\"Save(string)\"/> does.</summary>");
+        w.Raw("/// <param name=\"stream\">A writable stream; it is not closed.</param>");
+        w.Line($"public void Save(global::System.IO.Stream stream) => Checkpoint.Save(stream, _parameters, ParameterTensors, {model}, {architecture});");
+        w.Blank();
+        w.Raw("/// <summary>");
+        w.Raw("/// Loads every parameter from a safetensors file written by <see cref=\"Save(string)\"/> (or any file holding exactly");
+        w.Raw("/// the tensors of <see cref=\"ParameterTensors\"/>, by name and shape). All or nothing: the whole file is checked");
+        w.Raw("/// before any parameter changes, so a load that fails leaves the model as it was. Not safe while another thread uses the model.");
+        w.Raw("/// </summary>");
+        w.Raw("/// <param name=\"path\">The file to read.</param>");
+        w.Raw("/// <exception cref=\"System.IO.FileNotFoundException\">There is no file at <paramref name=\"path\"/>.</exception>");
+        w.Raw("/// <exception cref=\"System.IO.InvalidDataException\">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>");
+        w.Line($"public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, {model});");
+        w.Blank();
+        w.Raw("/// <summary>Loads every parameter from one safetensors file read from <paramref name=\"stream\"/>, as <see cref=\"Load(string)\"/> does.</summary>");
+        w.Raw("/// <param name=\"stream\">A readable stream, read to its end; it is not closed.</param>");
+        w.Raw("/// <exception cref=\"System.IO.InvalidDataException\">As for <see cref=\"Load(string)\"/>; the model is unchanged.</exception>");
+        w.Line($"public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, {model});");
+        w.Blank();
+    }
+
+    private static void EmitStep(CodeWriter w, NetworkPlan plan)
+    {
+        var last = plan.Layers[plan.Layers.Count - 1];
+        var manyToOne = plan.Layers.FirstOrDefault(l => l.Spec.IsRecurrent && !l.OutputIsSequence);
+        w.Raw("/// <summary>");
+        w.Line($"/// Advances one stream by one time step: reads <c>x_t [{plan.InputSize}]</c>, moves every recurrent layer's state in");
+        w.Line($"/// <paramref name=\"state\"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[{plan.OutputSize}]</c>.");
+        w.Raw("/// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref=\"Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})\"/> gives for");
+        w.Raw("/// that sequence with batch 1 and zero initial states.");
+        if (manyToOne is not null)
+        {
+            w.Line($"/// <c>{manyToOne.Name}</c> returns only its last state, so the output of a step is what <see cref=\"Forward(Workspace, ReadOnlySpan{{float}}, int, int, Span{{float}})\"/> would return");
+            w.Raw("/// if the sequence ended at this step: a running answer for the stream so far.");
+        }
+
+        w.Raw("/// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.");
+        w.Raw("/// </summary>");
+        w.Raw("/// <param name=\"state\">The stream's state, from <c>new State()</c>; updated in place.</param>");
+        w.Line($"/// <param name=\"input\">The step's input <c>x_t</c>, <c>[{plan.InputSize}]</c>.</param>");
+        w.Line($"/// <param name=\"output\">Receives the step's output, <c>[{plan.OutputSize}]</c>{(plan.Output == OutputKind.Softmax ? " (class probabilities)" : string.Empty)}.</param>");
+        w.Raw("/// <exception cref=\"ArgumentException\">A span's length is not the input or output size; the message names the expected length.</exception>");
+        w.Raw("public void Step(State state, ReadOnlySpan<float> input, Span<float> output)");
+        w.Open();
+        w.Raw("ArgumentNullException.ThrowIfNull(state);");
+        w.Line($"ShapeCheck.Length(input.Length, InputSize, nameof(input), \"[{plan.InputSize}]\");");
+        w.Line($"ShapeCheck.Length(output.Length, OutputSize, nameof(output), \"[{plan.OutputSize}]\");");
+        w.Raw("var s = state;");
+        string x = "input";
+        foreach (var layer in plan.Layers)
+        {
+            var e = LayerEmitter.For(layer.Spec.Kind);
+            w.Line($"// {layer.Name}: {e.Describe(layer)}, [{layer.InputSize}] → [{layer.OutputSize}]");
+            w.Raw($"{layer.Name}_Step(s, {x});");
+            x = e.StepOutput(layer);
+        }
+
+        w.Raw(x + ".CopyTo(output);");
         w.Close();
         w.Blank();
     }
@@ -553,6 +661,46 @@ internal static class ModelEmitter
 
         w.Close(";");
         w.Blank();
+    }
+
+    private static void EmitState(CodeWriter w, NetworkPlan plan)
+    {
+        var spec = plan.Spec;
+        var buffers = plan.Layers.SelectMany(l => LayerEmitter.For(l.Spec.Kind).StateBuffers(l)).ToList();
+        int size = buffers.Sum(b => b.Length);
+        w.Raw("/// <summary>");
+        w.Line($"/// One stream's state for <see cref=\"{CodeWriter.Identifier(spec.ClassName)}.Step\"/>: the hidden state (and an LSTM's cell state) of every");
+        w.Raw("/// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.");
+        w.Line($"/// A new state starts from zero, as at the start of a sequence; {Inv(size)} floats, allocated once. Not thread-safe: one per stream.");
+        w.Raw("/// </summary>");
+        w.Raw("public sealed class State");
+        w.Open();
+        w.Line($"private readonly float[] _memory = new float[{size}];");
+        w.Blank();
+        w.Raw("/// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>");
+        w.Raw("public void Reset() => _memory.AsSpan().Clear();");
+        w.Blank();
+        foreach (var b in buffers.Where(b => b.PublicName is not null))
+        {
+            w.Line($"/// <summary>{b.PublicDescription}. Zero in a new state; write it to continue from a given state.</summary>");
+            w.Line($"public Span<float> {b.PublicName} => {b.Field};");
+            w.Blank();
+        }
+
+        int offset = 0;
+        for (int i = 0; i < buffers.Count; i++)
+        {
+            var b = buffers[i];
+            w.Line($"/// <summary>{b.Description}</summary>");
+            w.Line($"internal Span<float> {b.Field} => _memory.AsSpan({offset}, {b.Length});");
+            offset += b.Length;
+            if (i < buffers.Count - 1)
+            {
+                w.Blank();
+            }
+        }
+
+        w.Close();
     }
 
     private static void EmitTrainer(CodeWriter w, NetworkPlan plan)

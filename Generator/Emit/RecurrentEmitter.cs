@@ -70,7 +70,9 @@ internal sealed class Direction
 /// <see cref="EmitDirectionBackward"/>) and this class runs it once, or for a bidirectional layer twice, the second
 /// time on every sequence reversed within its own length, then joins the directions' outputs into <c>[h→; h←]</c>.
 /// With variable lengths, rows past a sequence's end are masked: zero output, state left at its last valid step,
-/// no gradient; without lengths the masks are skipped.
+/// no gradient; without lengths the masks are skipped. In a streaming state a unidirectional layer keeps <c>h</c> of
+/// one stream as <c>{Name}_H [H]</c>, which is also its step output; a bidirectional layer cannot step, since its
+/// reverse direction needs the whole sequence.
 /// </summary>
 internal abstract class RecurrentEmitter : LayerEmitter
 {
@@ -225,6 +227,16 @@ internal abstract class RecurrentEmitter : LayerEmitter
             yield return $"{layer.Name}_Final{s.Member}.CopyTo({layer.Name}_Initial{s.Member});";
         }
     }
+
+    /// <summary>Only a unidirectional layer can step: the reverse direction starts at the sequence's end.</summary>
+    public override bool CanStep(LayerPlan layer) => layer.Directions == 1;
+
+    public override string StepOutput(LayerPlan layer) => $"s.{layer.Name}_H";
+
+    /// <summary>The hidden state of one stream in a streaming state, public as <c>{Name}Hidden</c>.</summary>
+    protected static StateBuffer HiddenStateBuffer(LayerPlan layer) =>
+        new($"{layer.Name}_H", layer.HiddenSize, $"h [{layer.HiddenSize}]: h_{{t−1}} before a step, h_t after it", layer.Name + "Hidden",
+            $"Hidden state <c>h_t</c> of <c>{layer.Name}</c> after the last step, <c>[{layer.HiddenSize}]</c>");
 
     public sealed override void EmitForward(CodeWriter w, LayerPlan layer)
     {

@@ -27,14 +27,15 @@ internal static class KnownNames
     {
         "InputSize", "OutputSize", "OutputIsSequence", "ParameterCount", "ParameterTensors", "Parameters",
         "Initialize", "InitialParameters", "InitializeArena", "Forward", "CheckForward", "RunForward",
-        "Backward", "RunBackward", "Workspace", "Trainer", "_parameters", "LoadPyTorch", "PyTorchLayers",
+        "Backward", "RunBackward", "Workspace", "Trainer", "_parameters", "Step", "State", "Save", "Load",
+        "LoadPyTorch", "PyTorchLayers",
     };
 
     /// <summary>Whether a layer named <paramref name="name"/> would clash with a generated member.</summary>
     public static bool IsGeneratedMemberName(string name) => GeneratedMembers.Contains(name);
 
     /// <summary>Whether a model class named <paramref name="name"/> would clash with a type generated inside it.</summary>
-    public static bool IsGeneratedTypeName(string name) => name is "Workspace" or "Trainer";
+    public static bool IsGeneratedTypeName(string name) => name is "Workspace" or "Trainer" or "State";
 
     /// <summary>
     /// How many values the activation enum of <paramref name="kind"/> defines: <c>RnnActivation</c> has tanh and relu,

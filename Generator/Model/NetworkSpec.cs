@@ -98,4 +98,8 @@ internal sealed record NetworkSpec(
     bool IsStatic,
     int InputSize,
     int LayerDeclarationCount,
-    EquatableArray<LayerSpec> Layers);
+    EquatableArray<LayerSpec> Layers)
+{
+    /// <summary>Whether <c>[RnnModel(Streaming = true)]</c> declares the model meant for stepping over a live stream.</summary>
+    public bool Streaming { get; init; }
+}

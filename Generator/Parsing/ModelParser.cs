@@ -25,6 +25,7 @@ internal static class ModelParser
 
         var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.RnnModelAttribute);
         int inputSize = model is null ? 0 : NamedInt(model, "InputSize", 0, out _);
+        bool streaming = model is not null && NamedBool(model, "Streaming", false, out _);
 
         var layers = new List<LayerSpec>();
         var declarations = new HashSet<SyntaxNode>();
@@ -51,7 +52,10 @@ internal static class ModelParser
             type.IsStatic,
             inputSize,
             declarations.Count,
-            new EquatableArray<LayerSpec>(layers));
+            new EquatableArray<LayerSpec>(layers))
+        {
+            Streaming = streaming,
+        };
     }
 
     /// <summary>

@@ -18,4 +18,5 @@ internal static class DiagnosticIds
     public const string GeneratedNameClash = "RNN0013";
     public const string ModelTooLarge = "RNN0014";
     public const string BidirectionalNotRecurrent = "RNN0015";
+    public const string BidirectionalInStreamingModel = "RNN0016";
 }

@@ -91,6 +91,12 @@ internal static class ModelRules
                 Layer(DiagnosticIds.BidirectionalNotRecurrent, ViolationTarget.LayerProperty, i, layer.Name);
             }
 
+            if (layer.Bidirectional && layer.IsRecurrent && spec.Streaming)
+            {
+                // A live stream has no end for the reverse direction to start from.
+                Layer(DiagnosticIds.BidirectionalInStreamingModel, ViolationTarget.LayerProperty, i, layer.Name, spec.ClassName);
+            }
+
             if (layer.Kind == LayerKind.Unknown)
             {
                 // Only modifiers without a layer attribute: [Softmax] there is misplaced ([Bidirectional] is reported above).

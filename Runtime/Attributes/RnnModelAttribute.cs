@@ -29,4 +29,13 @@ public sealed class RnnModelAttribute : Attribute
     /// Required unless the first layer reads token ids.
     /// </summary>
     public int InputSize { get; set; }
+
+    /// <summary>
+    /// Declares that the model is meant to run over a live stream, one time step per call, with the generated
+    /// <c>Step(State, input, output)</c> and a <c>State</c> per stream that carries every recurrent layer's state from
+    /// one call to the next. Every recurrent layer of such a model must be unidirectional, since a step cannot see the
+    /// future. <c>Step</c> and <c>State</c> are generated for every model whose recurrent layers are unidirectional,
+    /// whether or not this is set; setting it records the intent.
+    /// </summary>
+    public bool Streaming { get; set; }
 }

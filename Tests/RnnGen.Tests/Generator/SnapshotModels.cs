@@ -333,6 +333,27 @@ internal static class SnapshotModels
                 public partial DenseLayer Sentiment { get; }
             }
             """),
+        new(
+            "StreamingLstmSpotter",
+            "Samples.StreamingLstmSpotter.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples;
+
+            /// <summary>Declared for streaming: a keyword spotter stepping an LSTM over audio frames, a softmax over 3 words per frame.</summary>
+            [RnnModel(InputSize = 3, Streaming = true)]
+            public partial class StreamingLstmSpotter
+            {
+                /// <summary>Recurrent encoder.</summary>
+                [Lstm(hidden: 4)]
+                public partial LstmLayer Encoder { get; }
+
+                /// <summary>Classifier.</summary>
+                [Dense(3), Softmax]
+                public partial DenseLayer Words { get; }
+            }
+            """),
     };
 
     public static TheoryData<string> Names

@@ -5,6 +5,7 @@
 using System;
 using System.Collections.Generic;
 using RnnGen;
+using RnnGen.IO;
 using RnnGen.Kernels;
 using RnnGen.Training;
 
@@ -156,6 +157,34 @@ namespace Samples
             // Tags.bias [4] ~ U(−0.35355338f, 0.35355338f)
             random.FillUniform(p.Slice(Tags_Bias, 4), 0.35355338f);
         }
+
+        /// <summary>
+        /// Saves every parameter to a safetensors file: one tensor per entry of <see cref="ParameterTensors"/>, by name
+        /// and shape, plus metadata naming this model and its layers. Atomic: the file is written beside
+        /// <paramref name="path"/> and renamed over it once complete, so a save that fails leaves an earlier file intact.
+        /// </summary>
+        /// <param name="path">The file to create or replace; <c>.safetensors</c> is the usual extension.</param>
+        /// <exception cref="System.IO.IOException">The file could not be written.</exception>
+        public void Save(string path) => Checkpoint.Save(path, _parameters, ParameterTensors, "Samples.BidirectionalLstmStack", "Lower: bidirectional LSTM, [T, B, 3] → [T, B, 8]; Upper: bidirectional LSTM, [T, B, 8] → [T, B, 8]; Tags: Dense 8 → 4, softmax, [T, B, 8] → [T, B, 4]");
+
+        /// <summary>Writes every parameter to <paramref name="stream"/> as one safetensors file, as <see cref="Save(string)"/> does.</summary>
+        /// <param name="stream">A writable stream; it is not closed.</param>
+        public void Save(global::System.IO.Stream stream) => Checkpoint.Save(stream, _parameters, ParameterTensors, "Samples.BidirectionalLstmStack", "Lower: bidirectional LSTM, [T, B, 3] → [T, B, 8]; Upper: bidirectional LSTM, [T, B, 8] → [T, B, 8]; Tags: Dense 8 → 4, softmax, [T, B, 8] → [T, B, 4]");
+
+        /// <summary>
+        /// Loads every parameter from a safetensors file written by <see cref="Save(string)"/> (or any file holding exactly
+        /// the tensors of <see cref="ParameterTensors"/>, by name and shape). All or nothing: the whole file is checked
+        /// before any parameter changes, so a load that fails leaves the model as it was. Not safe while another thread uses the model.
+        /// </summary>
+        /// <param name="path">The file to read.</param>
+        /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+        /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
+        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.BidirectionalLstmStack");
+
+        /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
+        /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
+        /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
+        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.BidirectionalLstmStack");
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors

@@ -5,6 +5,7 @@
 using System;
 using System.Collections.Generic;
 using RnnGen;
+using RnnGen.IO;
 using RnnGen.Kernels;
 using RnnGen.Training;
 
@@ -100,6 +101,34 @@ namespace Samples
             // Head.bias [2] ~ U(−0.5f, 0.5f)
             random.FillUniform(p.Slice(Head_Bias, 2), 0.5f);
         }
+
+        /// <summary>
+        /// Saves every parameter to a safetensors file: one tensor per entry of <see cref="ParameterTensors"/>, by name
+        /// and shape, plus metadata naming this model and its layers. Atomic: the file is written beside
+        /// <paramref name="path"/> and renamed over it once complete, so a save that fails leaves an earlier file intact.
+        /// </summary>
+        /// <param name="path">The file to create or replace; <c>.safetensors</c> is the usual extension.</param>
+        /// <exception cref="System.IO.IOException">The file could not be written.</exception>
+        public void Save(string path) => Checkpoint.Save(path, _parameters, ParameterTensors, "Samples.CoupledLstmClassifier", "Encoder: LSTM (coupled input-forget), [T, B, 3] → [B, 4]; Head: Dense 4 → 2, softmax, [B, 4] → [B, 2]");
+
+        /// <summary>Writes every parameter to <paramref name="stream"/> as one safetensors file, as <see cref="Save(string)"/> does.</summary>
+        /// <param name="stream">A writable stream; it is not closed.</param>
+        public void Save(global::System.IO.Stream stream) => Checkpoint.Save(stream, _parameters, ParameterTensors, "Samples.CoupledLstmClassifier", "Encoder: LSTM (coupled input-forget), [T, B, 3] → [B, 4]; Head: Dense 4 → 2, softmax, [B, 4] → [B, 2]");
+
+        /// <summary>
+        /// Loads every parameter from a safetensors file written by <see cref="Save(string)"/> (or any file holding exactly
+        /// the tensors of <see cref="ParameterTensors"/>, by name and shape). All or nothing: the whole file is checked
+        /// before any parameter changes, so a load that fails leaves the model as it was. Not safe while another thread uses the model.
+        /// </summary>
+        /// <param name="path">The file to read.</param>
+        /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+        /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
+        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.CoupledLstmClassifier");
+
+        /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
+        /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
+        /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
+        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.CoupledLstmClassifier");
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -236,6 +265,32 @@ namespace Samples
             Encoder_Backward(ws, ws.Input.Slice(0, steps * batch * InputSize), inputGradient, batch, steps);
         }
 
+        /// <summary>
+        /// Advances one stream by one time step: reads <c>x_t [3]</c>, moves every recurrent layer's state in
+        /// <paramref name="state"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[2]</c>.
+        /// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> gives for
+        /// that sequence with batch 1 and zero initial states.
+        /// <c>Encoder</c> returns only its last state, so the output of a step is what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> would return
+        /// if the sequence ended at this step: a running answer for the stream so far.
+        /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+        /// </summary>
+        /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
+        /// <param name="input">The step's input <c>x_t</c>, <c>[3]</c>.</param>
+        /// <param name="output">Receives the step's output, <c>[2]</c> (class probabilities).</param>
+        /// <exception cref="ArgumentException">A span's length is not the input or output size; the message names the expected length.</exception>
+        public void Step(State state, ReadOnlySpan<float> input, Span<float> output)
+        {
+            ArgumentNullException.ThrowIfNull(state);
+            ShapeCheck.Length(input.Length, InputSize, nameof(input), "[3]");
+            ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[2]");
+            var s = state;
+            // Encoder: LSTM (coupled input-forget), [3] → [4]
+            Encoder_Step(s, input);
+            // Head: Dense 4 → 2, softmax, [4] → [2]
+            Head_Step(s, s.Encoder_H);
+            s.Head_Y.CopyTo(output);
+        }
+
         /// <summary>Encoder forward: LSTM (coupled input-forget), x [T, B, 3] → h_T [B, 4]; gate blocks f, g, o.</summary>
         private void Encoder_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
         {
@@ -355,6 +410,33 @@ namespace Samples
             }
         }
 
+        /// <summary>Encoder step: LSTM (coupled input-forget), x_t [3], h_{t−1} and c_{t−1} → h_t, c_t [4], one stream; gate blocks f, g, o.</summary>
+        private void Encoder_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 3, H = 4, G = 3 * H;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> wIh = p.Slice(Encoder_WeightIh, 36); // W_ih [12, 3]
+            ReadOnlySpan<float> wHh = p.Slice(Encoder_WeightHh, 48); // W_hh [12, 4]
+            ReadOnlySpan<float> bIh = p.Slice(Encoder_BiasIh, 12); // b_ih [12]
+            ReadOnlySpan<float> bHh = p.Slice(Encoder_BiasHh, 12); // b_hh [12]
+            Span<float> gates = s.Encoder_Gates; // [3H], blocks f, g, o
+            Span<float> h = s.Encoder_H; // h_{t−1} [H], then h_t
+            Span<float> c = s.Encoder_C; // c_{t−1} [H], then c_t
+            Span<float> nextC = s.Encoder_NextC; // c_t [H]
+
+            // a_t = W_ih x_t + b_ih + b_hh
+            MatVec.Multiply(wIh, x, gates, G, I, accumulate: false);
+            Vec.Add(bIh, gates);
+            Vec.Add(bHh, gates);
+            // a_t += W_hh h_{t−1}: one [3H, H] × [H] product for all gates
+            MatVec.Multiply(wHh, h, gates, G, H, accumulate: true);
+            // h_t overwrites h_{t−1}, which the product above has consumed; c_t goes to nextC while c_{t−1} is read
+            // f = σ(a_f), i = 1 − f, g = tanh(a_g)
+            // c_t = f ⊙ c_{t−1} + (1 − f) ⊙ g, o = σ(a_o), h_t = o ⊙ tanh(c_t)
+            LstmCell.ForwardCoupled(gates, c, nextC, h, peephole: ReadOnlySpan<float>.Empty, 1, H);
+            nextC.CopyTo(c);
+        }
+
         /// <summary>Head forward: Dense 4 → 2, softmax, x [B, 4] → y [B, 2].</summary>
         private void Head_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
         {
@@ -401,6 +483,22 @@ namespace Samples
             {
                 Gemm.MatMulNN(dz, w, dx, rows, I, O, accumulate: false);
             }
+        }
+
+        /// <summary>Head step: Dense 4 → 2, softmax, x [4] → y [2], one stream.</summary>
+        private void Head_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 4, O = 2;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> w = p.Slice(Head_Weight, 8); // W [2, 4]
+            ReadOnlySpan<float> b = p.Slice(Head_Bias, 2); // b [2]
+            Span<float> y = s.Head_Y; // y [O]
+
+            // z = W x + b: one [O, I] × [I] product
+            MatVec.Multiply(w, x, y, O, I, accumulate: false);
+            Vec.Add(b, y);
+            // y = softmax(z) over the 2 outputs of each row
+            Activations.SoftmaxRows(y, 1, O);
         }
 
         /// <summary>
@@ -652,6 +750,40 @@ namespace Samples
                 cursor += length;
                 return segment;
             }
+        }
+
+        /// <summary>
+        /// One stream's state for <see cref="CoupledLstmClassifier.Step"/>: the hidden state (and an LSTM's cell state) of every
+        /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
+        /// A new state starts from zero, as at the start of a sequence; 26 floats, allocated once. Not thread-safe: one per stream.
+        /// </summary>
+        public sealed class State
+        {
+            private readonly float[] _memory = new float[26];
+
+            /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
+            public void Reset() => _memory.AsSpan().Clear();
+
+            /// <summary>Hidden state <c>h_t</c> of <c>Encoder</c> after the last step, <c>[4]</c>. Zero in a new state; write it to continue from a given state.</summary>
+            public Span<float> EncoderHidden => Encoder_H;
+
+            /// <summary>Cell state <c>c_t</c> of <c>Encoder</c> after the last step, <c>[4]</c>. Zero in a new state; write it to continue from a given state.</summary>
+            public Span<float> EncoderCell => Encoder_C;
+
+            /// <summary>h [4]: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> Encoder_H => _memory.AsSpan(0, 4);
+
+            /// <summary>c [4]: c_{t−1} before a step, c_t after it</summary>
+            internal Span<float> Encoder_C => _memory.AsSpan(4, 4);
+
+            /// <summary>gates [3·4], blocks f, g, o: pre-activations, then activations of one step</summary>
+            internal Span<float> Encoder_Gates => _memory.AsSpan(8, 12);
+
+            /// <summary>c_t [4], written while c_{t−1} is still read</summary>
+            internal Span<float> Encoder_NextC => _memory.AsSpan(20, 4);
+
+            /// <summary>y [2] of the last step</summary>
+            internal Span<float> Head_Y => _memory.AsSpan(24, 2);
         }
 
         /// <summary>

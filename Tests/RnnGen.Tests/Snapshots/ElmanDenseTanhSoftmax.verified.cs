@@ -5,6 +5,7 @@
 using System;
 using System.Collections.Generic;
 using RnnGen;
+using RnnGen.IO;
 using RnnGen.Kernels;
 using RnnGen.Training;
 
@@ -116,6 +117,34 @@ namespace Samples
             // Classifier.bias [3] ~ U(−0.5f, 0.5f)
             random.FillUniform(p.Slice(Classifier_Bias, 3), 0.5f);
         }
+
+        /// <summary>
+        /// Saves every parameter to a safetensors file: one tensor per entry of <see cref="ParameterTensors"/>, by name
+        /// and shape, plus metadata naming this model and its layers. Atomic: the file is written beside
+        /// <paramref name="path"/> and renamed over it once complete, so a save that fails leaves an earlier file intact.
+        /// </summary>
+        /// <param name="path">The file to create or replace; <c>.safetensors</c> is the usual extension.</param>
+        /// <exception cref="System.IO.IOException">The file could not be written.</exception>
+        public void Save(string path) => Checkpoint.Save(path, _parameters, ParameterTensors, "Samples.ElmanDenseTanhSoftmax", "Rnn: Elman RNN (tanh), [T, B, 2] → [T, B, 5]; Hidden: Dense 5 → 4, tanh, [T, B, 5] → [T, B, 4]; Classifier: Dense 4 → 3, softmax, [T, B, 4] → [T, B, 3]");
+
+        /// <summary>Writes every parameter to <paramref name="stream"/> as one safetensors file, as <see cref="Save(string)"/> does.</summary>
+        /// <param name="stream">A writable stream; it is not closed.</param>
+        public void Save(global::System.IO.Stream stream) => Checkpoint.Save(stream, _parameters, ParameterTensors, "Samples.ElmanDenseTanhSoftmax", "Rnn: Elman RNN (tanh), [T, B, 2] → [T, B, 5]; Hidden: Dense 5 → 4, tanh, [T, B, 5] → [T, B, 4]; Classifier: Dense 4 → 3, softmax, [T, B, 4] → [T, B, 3]");
+
+        /// <summary>
+        /// Loads every parameter from a safetensors file written by <see cref="Save(string)"/> (or any file holding exactly
+        /// the tensors of <see cref="ParameterTensors"/>, by name and shape). All or nothing: the whole file is checked
+        /// before any parameter changes, so a load that fails leaves the model as it was. Not safe while another thread uses the model.
+        /// </summary>
+        /// <param name="path">The file to read.</param>
+        /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+        /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
+        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.ElmanDenseTanhSoftmax");
+
+        /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
+        /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
+        /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
+        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.ElmanDenseTanhSoftmax");
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -266,6 +295,32 @@ namespace Samples
             Rnn_Backward(ws, ws.Input.Slice(0, steps * batch * InputSize), inputGradient, batch, steps);
         }
 
+        /// <summary>
+        /// Advances one stream by one time step: reads <c>x_t [2]</c>, moves every recurrent layer's state in
+        /// <paramref name="state"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[3]</c>.
+        /// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> gives for
+        /// that sequence with batch 1 and zero initial states.
+        /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+        /// </summary>
+        /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
+        /// <param name="input">The step's input <c>x_t</c>, <c>[2]</c>.</param>
+        /// <param name="output">Receives the step's output, <c>[3]</c> (class probabilities).</param>
+        /// <exception cref="ArgumentException">A span's length is not the input or output size; the message names the expected length.</exception>
+        public void Step(State state, ReadOnlySpan<float> input, Span<float> output)
+        {
+            ArgumentNullException.ThrowIfNull(state);
+            ShapeCheck.Length(input.Length, InputSize, nameof(input), "[2]");
+            ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[3]");
+            var s = state;
+            // Rnn: Elman RNN (tanh), [2] → [5]
+            Rnn_Step(s, input);
+            // Hidden: Dense 5 → 4, tanh, [5] → [4]
+            Hidden_Step(s, s.Rnn_H);
+            // Classifier: Dense 4 → 3, softmax, [4] → [3]
+            Classifier_Step(s, s.Hidden_Y);
+            s.Classifier_Y.CopyTo(output);
+        }
+
         /// <summary>Rnn forward: Elman RNN (tanh), x [T, B, 2] → h [T, B, 5].</summary>
         private void Rnn_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
         {
@@ -371,6 +426,29 @@ namespace Samples
             }
         }
 
+        /// <summary>Rnn step: Elman RNN (tanh), x_t [2] and h_{t−1} → h_t [5], one stream.</summary>
+        private void Rnn_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 2, H = 5;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> wIh = p.Slice(Rnn_WeightIh, 10); // W_ih [5, 2]
+            ReadOnlySpan<float> wHh = p.Slice(Rnn_WeightHh, 25); // W_hh [5, 5]
+            ReadOnlySpan<float> bIh = p.Slice(Rnn_BiasIh, 5); // b_ih [5]
+            ReadOnlySpan<float> bHh = p.Slice(Rnn_BiasHh, 5); // b_hh [5]
+            Span<float> h = s.Rnn_H; // h_{t−1} [H], then h_t
+            Span<float> a = s.Rnn_A; // a_t [H]
+
+            // a_t = W_ih x_t + b_ih + b_hh
+            MatVec.Multiply(wIh, x, a, H, I, accumulate: false);
+            Vec.Add(bIh, a);
+            Vec.Add(bHh, a);
+            // a_t += W_hh h_{t−1}
+            MatVec.Multiply(wHh, h, a, H, H, accumulate: true);
+            // h_t = tanh(a_t)
+            Activations.Tanh(a);
+            a.CopyTo(h);
+        }
+
         /// <summary>Hidden forward: Dense 5 → 4, tanh, x [T, B, 5] → y [T, B, 4].</summary>
         private void Hidden_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
         {
@@ -413,6 +491,22 @@ namespace Samples
             {
                 Gemm.MatMulNN(dz, w, dx, rows, I, O, accumulate: false);
             }
+        }
+
+        /// <summary>Hidden step: Dense 5 → 4, tanh, x [5] → y [4], one stream.</summary>
+        private void Hidden_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 5, O = 4;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> w = p.Slice(Hidden_Weight, 20); // W [4, 5]
+            ReadOnlySpan<float> b = p.Slice(Hidden_Bias, 4); // b [4]
+            Span<float> y = s.Hidden_Y; // y [O]
+
+            // z = W x + b: one [O, I] × [I] product
+            MatVec.Multiply(w, x, y, O, I, accumulate: false);
+            Vec.Add(b, y);
+            // y = tanh(z)
+            Activations.Tanh(y);
         }
 
         /// <summary>Classifier forward: Dense 4 → 3, softmax, x [T, B, 4] → y [T, B, 3].</summary>
@@ -461,6 +555,22 @@ namespace Samples
             {
                 Gemm.MatMulNN(dz, w, dx, rows, I, O, accumulate: false);
             }
+        }
+
+        /// <summary>Classifier step: Dense 4 → 3, softmax, x [4] → y [3], one stream.</summary>
+        private void Classifier_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 4, O = 3;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> w = p.Slice(Classifier_Weight, 12); // W [3, 4]
+            ReadOnlySpan<float> b = p.Slice(Classifier_Bias, 3); // b [3]
+            Span<float> y = s.Classifier_Y; // y [O]
+
+            // z = W x + b: one [O, I] × [I] product
+            MatVec.Multiply(w, x, y, O, I, accumulate: false);
+            Vec.Add(b, y);
+            // y = softmax(z) over the 3 outputs of each row
+            Activations.SoftmaxRows(y, 1, O);
         }
 
         /// <summary>
@@ -656,6 +766,34 @@ namespace Samples
                 cursor += length;
                 return segment;
             }
+        }
+
+        /// <summary>
+        /// One stream's state for <see cref="ElmanDenseTanhSoftmax.Step"/>: the hidden state (and an LSTM's cell state) of every
+        /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
+        /// A new state starts from zero, as at the start of a sequence; 17 floats, allocated once. Not thread-safe: one per stream.
+        /// </summary>
+        public sealed class State
+        {
+            private readonly float[] _memory = new float[17];
+
+            /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
+            public void Reset() => _memory.AsSpan().Clear();
+
+            /// <summary>Hidden state <c>h_t</c> of <c>Rnn</c> after the last step, <c>[5]</c>. Zero in a new state; write it to continue from a given state.</summary>
+            public Span<float> RnnHidden => Rnn_H;
+
+            /// <summary>h [5]: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> Rnn_H => _memory.AsSpan(0, 5);
+
+            /// <summary>a_t [5]: pre-activation of one step</summary>
+            internal Span<float> Rnn_A => _memory.AsSpan(5, 5);
+
+            /// <summary>y [4] of the last step</summary>
+            internal Span<float> Hidden_Y => _memory.AsSpan(10, 4);
+
+            /// <summary>y [3] of the last step</summary>
+            internal Span<float> Classifier_Y => _memory.AsSpan(14, 3);
         }
 
         /// <summary>

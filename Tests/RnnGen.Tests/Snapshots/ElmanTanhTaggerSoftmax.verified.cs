@@ -5,6 +5,7 @@
 using System;
 using System.Collections.Generic;
 using RnnGen;
+using RnnGen.IO;
 using RnnGen.Kernels;
 using RnnGen.Training;
 
@@ -100,6 +101,34 @@ namespace Samples
             // Head.bias [5] ~ U(−0.35355338f, 0.35355338f)
             random.FillUniform(p.Slice(Head_Bias, 5), 0.35355338f);
         }
+
+        /// <summary>
+        /// Saves every parameter to a safetensors file: one tensor per entry of <see cref="ParameterTensors"/>, by name
+        /// and shape, plus metadata naming this model and its layers. Atomic: the file is written beside
+        /// <paramref name="path"/> and renamed over it once complete, so a save that fails leaves an earlier file intact.
+        /// </summary>
+        /// <param name="path">The file to create or replace; <c>.safetensors</c> is the usual extension.</param>
+        /// <exception cref="System.IO.IOException">The file could not be written.</exception>
+        public void Save(string path) => Checkpoint.Save(path, _parameters, ParameterTensors, "Samples.ElmanTanhTaggerSoftmax", "Rnn: Elman RNN (tanh), [T, B, 3] → [T, B, 8]; Head: Dense 8 → 5, softmax, [T, B, 8] → [T, B, 5]");
+
+        /// <summary>Writes every parameter to <paramref name="stream"/> as one safetensors file, as <see cref="Save(string)"/> does.</summary>
+        /// <param name="stream">A writable stream; it is not closed.</param>
+        public void Save(global::System.IO.Stream stream) => Checkpoint.Save(stream, _parameters, ParameterTensors, "Samples.ElmanTanhTaggerSoftmax", "Rnn: Elman RNN (tanh), [T, B, 3] → [T, B, 8]; Head: Dense 8 → 5, softmax, [T, B, 8] → [T, B, 5]");
+
+        /// <summary>
+        /// Loads every parameter from a safetensors file written by <see cref="Save(string)"/> (or any file holding exactly
+        /// the tensors of <see cref="ParameterTensors"/>, by name and shape). All or nothing: the whole file is checked
+        /// before any parameter changes, so a load that fails leaves the model as it was. Not safe while another thread uses the model.
+        /// </summary>
+        /// <param name="path">The file to read.</param>
+        /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+        /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
+        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.ElmanTanhTaggerSoftmax");
+
+        /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
+        /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
+        /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
+        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.ElmanTanhTaggerSoftmax");
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -244,6 +273,30 @@ namespace Samples
             Rnn_Backward(ws, ws.Input.Slice(0, steps * batch * InputSize), inputGradient, batch, steps);
         }
 
+        /// <summary>
+        /// Advances one stream by one time step: reads <c>x_t [3]</c>, moves every recurrent layer's state in
+        /// <paramref name="state"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[5]</c>.
+        /// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> gives for
+        /// that sequence with batch 1 and zero initial states.
+        /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+        /// </summary>
+        /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
+        /// <param name="input">The step's input <c>x_t</c>, <c>[3]</c>.</param>
+        /// <param name="output">Receives the step's output, <c>[5]</c> (class probabilities).</param>
+        /// <exception cref="ArgumentException">A span's length is not the input or output size; the message names the expected length.</exception>
+        public void Step(State state, ReadOnlySpan<float> input, Span<float> output)
+        {
+            ArgumentNullException.ThrowIfNull(state);
+            ShapeCheck.Length(input.Length, InputSize, nameof(input), "[3]");
+            ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[5]");
+            var s = state;
+            // Rnn: Elman RNN (tanh), [3] → [8]
+            Rnn_Step(s, input);
+            // Head: Dense 8 → 5, softmax, [8] → [5]
+            Head_Step(s, s.Rnn_H);
+            s.Head_Y.CopyTo(output);
+        }
+
         /// <summary>Rnn forward: Elman RNN (tanh), x [T, B, 3] → h [T, B, 8].</summary>
         private void Rnn_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
         {
@@ -349,6 +402,29 @@ namespace Samples
             }
         }
 
+        /// <summary>Rnn step: Elman RNN (tanh), x_t [3] and h_{t−1} → h_t [8], one stream.</summary>
+        private void Rnn_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 3, H = 8;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> wIh = p.Slice(Rnn_WeightIh, 24); // W_ih [8, 3]
+            ReadOnlySpan<float> wHh = p.Slice(Rnn_WeightHh, 64); // W_hh [8, 8]
+            ReadOnlySpan<float> bIh = p.Slice(Rnn_BiasIh, 8); // b_ih [8]
+            ReadOnlySpan<float> bHh = p.Slice(Rnn_BiasHh, 8); // b_hh [8]
+            Span<float> h = s.Rnn_H; // h_{t−1} [H], then h_t
+            Span<float> a = s.Rnn_A; // a_t [H]
+
+            // a_t = W_ih x_t + b_ih + b_hh
+            MatVec.Multiply(wIh, x, a, H, I, accumulate: false);
+            Vec.Add(bIh, a);
+            Vec.Add(bHh, a);
+            // a_t += W_hh h_{t−1}
+            MatVec.Multiply(wHh, h, a, H, H, accumulate: true);
+            // h_t = tanh(a_t)
+            Activations.Tanh(a);
+            a.CopyTo(h);
+        }
+
         /// <summary>Head forward: Dense 8 → 5, softmax, x [T, B, 8] → y [T, B, 5].</summary>
         private void Head_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
         {
@@ -395,6 +471,22 @@ namespace Samples
             {
                 Gemm.MatMulNN(dz, w, dx, rows, I, O, accumulate: false);
             }
+        }
+
+        /// <summary>Head step: Dense 8 → 5, softmax, x [8] → y [5], one stream.</summary>
+        private void Head_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 8, O = 5;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> w = p.Slice(Head_Weight, 40); // W [5, 8]
+            ReadOnlySpan<float> b = p.Slice(Head_Bias, 5); // b [5]
+            Span<float> y = s.Head_Y; // y [O]
+
+            // z = W x + b: one [O, I] × [I] product
+            MatVec.Multiply(w, x, y, O, I, accumulate: false);
+            Vec.Add(b, y);
+            // y = softmax(z) over the 5 outputs of each row
+            Activations.SoftmaxRows(y, 1, O);
         }
 
         /// <summary>
@@ -578,6 +670,31 @@ namespace Samples
                 cursor += length;
                 return segment;
             }
+        }
+
+        /// <summary>
+        /// One stream's state for <see cref="ElmanTanhTaggerSoftmax.Step"/>: the hidden state (and an LSTM's cell state) of every
+        /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
+        /// A new state starts from zero, as at the start of a sequence; 21 floats, allocated once. Not thread-safe: one per stream.
+        /// </summary>
+        public sealed class State
+        {
+            private readonly float[] _memory = new float[21];
+
+            /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
+            public void Reset() => _memory.AsSpan().Clear();
+
+            /// <summary>Hidden state <c>h_t</c> of <c>Rnn</c> after the last step, <c>[8]</c>. Zero in a new state; write it to continue from a given state.</summary>
+            public Span<float> RnnHidden => Rnn_H;
+
+            /// <summary>h [8]: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> Rnn_H => _memory.AsSpan(0, 8);
+
+            /// <summary>a_t [8]: pre-activation of one step</summary>
+            internal Span<float> Rnn_A => _memory.AsSpan(8, 8);
+
+            /// <summary>y [5] of the last step</summary>
+            internal Span<float> Head_Y => _memory.AsSpan(16, 5);
         }
 
         /// <summary>

@@ -5,6 +5,7 @@
 using System;
 using System.Collections.Generic;
 using RnnGen;
+using RnnGen.IO;
 using RnnGen.Kernels;
 using RnnGen.Training;
 
@@ -82,6 +83,34 @@ partial class GlobalNamespaceModel
         // Rnn.bias_hh [3] ~ U(−0.57735026f, 0.57735026f)
         random.FillUniform(p.Slice(Rnn_BiasHh, 3), 0.57735026f);
     }
+
+    /// <summary>
+    /// Saves every parameter to a safetensors file: one tensor per entry of <see cref="ParameterTensors"/>, by name
+    /// and shape, plus metadata naming this model and its layers. Atomic: the file is written beside
+    /// <paramref name="path"/> and renamed over it once complete, so a save that fails leaves an earlier file intact.
+    /// </summary>
+    /// <param name="path">The file to create or replace; <c>.safetensors</c> is the usual extension.</param>
+    /// <exception cref="System.IO.IOException">The file could not be written.</exception>
+    public void Save(string path) => Checkpoint.Save(path, _parameters, ParameterTensors, "GlobalNamespaceModel", "Rnn: Elman RNN (tanh), [T, B, 2] → [T, B, 3]");
+
+    /// <summary>Writes every parameter to <paramref name="stream"/> as one safetensors file, as <see cref="Save(string)"/> does.</summary>
+    /// <param name="stream">A writable stream; it is not closed.</param>
+    public void Save(global::System.IO.Stream stream) => Checkpoint.Save(stream, _parameters, ParameterTensors, "GlobalNamespaceModel", "Rnn: Elman RNN (tanh), [T, B, 2] → [T, B, 3]");
+
+    /// <summary>
+    /// Loads every parameter from a safetensors file written by <see cref="Save(string)"/> (or any file holding exactly
+    /// the tensors of <see cref="ParameterTensors"/>, by name and shape). All or nothing: the whole file is checked
+    /// before any parameter changes, so a load that fails leaves the model as it was. Not safe while another thread uses the model.
+    /// </summary>
+    /// <param name="path">The file to read.</param>
+    /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
+    public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "GlobalNamespaceModel");
+
+    /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
+    /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
+    /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
+    public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "GlobalNamespaceModel");
 
     /// <summary>
     /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -214,6 +243,28 @@ partial class GlobalNamespaceModel
         Rnn_Backward(ws, ws.Input.Slice(0, steps * batch * InputSize), inputGradient, batch, steps);
     }
 
+    /// <summary>
+    /// Advances one stream by one time step: reads <c>x_t [2]</c>, moves every recurrent layer's state in
+    /// <paramref name="state"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[3]</c>.
+    /// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> gives for
+    /// that sequence with batch 1 and zero initial states.
+    /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+    /// </summary>
+    /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
+    /// <param name="input">The step's input <c>x_t</c>, <c>[2]</c>.</param>
+    /// <param name="output">Receives the step's output, <c>[3]</c>.</param>
+    /// <exception cref="ArgumentException">A span's length is not the input or output size; the message names the expected length.</exception>
+    public void Step(State state, ReadOnlySpan<float> input, Span<float> output)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ShapeCheck.Length(input.Length, InputSize, nameof(input), "[2]");
+        ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[3]");
+        var s = state;
+        // Rnn: Elman RNN (tanh), [2] → [3]
+        Rnn_Step(s, input);
+        s.Rnn_H.CopyTo(output);
+    }
+
     /// <summary>Rnn forward: Elman RNN (tanh), x [T, B, 2] → h [T, B, 3].</summary>
     private void Rnn_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
     {
@@ -317,6 +368,29 @@ partial class GlobalNamespaceModel
         {
             Gemm.MatMulNN(dA, wIh, dx, steps * batch, I, H, accumulate: false);
         }
+    }
+
+    /// <summary>Rnn step: Elman RNN (tanh), x_t [2] and h_{t−1} → h_t [3], one stream.</summary>
+    private void Rnn_Step(State s, ReadOnlySpan<float> x)
+    {
+        const int I = 2, H = 3;
+        ReadOnlySpan<float> p = _parameters;
+        ReadOnlySpan<float> wIh = p.Slice(Rnn_WeightIh, 6); // W_ih [3, 2]
+        ReadOnlySpan<float> wHh = p.Slice(Rnn_WeightHh, 9); // W_hh [3, 3]
+        ReadOnlySpan<float> bIh = p.Slice(Rnn_BiasIh, 3); // b_ih [3]
+        ReadOnlySpan<float> bHh = p.Slice(Rnn_BiasHh, 3); // b_hh [3]
+        Span<float> h = s.Rnn_H; // h_{t−1} [H], then h_t
+        Span<float> a = s.Rnn_A; // a_t [H]
+
+        // a_t = W_ih x_t + b_ih + b_hh
+        MatVec.Multiply(wIh, x, a, H, I, accumulate: false);
+        Vec.Add(bIh, a);
+        Vec.Add(bHh, a);
+        // a_t += W_hh h_{t−1}
+        MatVec.Multiply(wHh, h, a, H, H, accumulate: true);
+        // h_t = tanh(a_t)
+        Activations.Tanh(a);
+        a.CopyTo(h);
     }
 
     /// <summary>
@@ -488,6 +562,28 @@ partial class GlobalNamespaceModel
             cursor += length;
             return segment;
         }
+    }
+
+    /// <summary>
+    /// One stream's state for <see cref="GlobalNamespaceModel.Step"/>: the hidden state (and an LSTM's cell state) of every
+    /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
+    /// A new state starts from zero, as at the start of a sequence; 6 floats, allocated once. Not thread-safe: one per stream.
+    /// </summary>
+    public sealed class State
+    {
+        private readonly float[] _memory = new float[6];
+
+        /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
+        public void Reset() => _memory.AsSpan().Clear();
+
+        /// <summary>Hidden state <c>h_t</c> of <c>Rnn</c> after the last step, <c>[3]</c>. Zero in a new state; write it to continue from a given state.</summary>
+        public Span<float> RnnHidden => Rnn_H;
+
+        /// <summary>h [3]: h_{t−1} before a step, h_t after it</summary>
+        internal Span<float> Rnn_H => _memory.AsSpan(0, 3);
+
+        /// <summary>a_t [3]: pre-activation of one step</summary>
+        internal Span<float> Rnn_A => _memory.AsSpan(3, 3);
     }
 
     /// <summary>

@@ -5,6 +5,7 @@
 using System;
 using System.Collections.Generic;
 using RnnGen;
+using RnnGen.IO;
 using RnnGen.Kernels;
 using RnnGen.Training;
 
@@ -100,6 +101,34 @@ namespace Samples
             // Output.bias [2] ~ U(−0.5f, 0.5f)
             random.FillUniform(p.Slice(Output_Bias, 2), 0.5f);
         }
+
+        /// <summary>
+        /// Saves every parameter to a safetensors file: one tensor per entry of <see cref="ParameterTensors"/>, by name
+        /// and shape, plus metadata naming this model and its layers. Atomic: the file is written beside
+        /// <paramref name="path"/> and renamed over it once complete, so a save that fails leaves an earlier file intact.
+        /// </summary>
+        /// <param name="path">The file to create or replace; <c>.safetensors</c> is the usual extension.</param>
+        /// <exception cref="System.IO.IOException">The file could not be written.</exception>
+        public void Save(string path) => Checkpoint.Save(path, _parameters, ParameterTensors, "Samples.GruResetAfterTagger", "Encoder: GRU (reset after), [T, B, 3] → [T, B, 4]; Output: Dense 4 → 2, sigmoid, [T, B, 4] → [T, B, 2]");
+
+        /// <summary>Writes every parameter to <paramref name="stream"/> as one safetensors file, as <see cref="Save(string)"/> does.</summary>
+        /// <param name="stream">A writable stream; it is not closed.</param>
+        public void Save(global::System.IO.Stream stream) => Checkpoint.Save(stream, _parameters, ParameterTensors, "Samples.GruResetAfterTagger", "Encoder: GRU (reset after), [T, B, 3] → [T, B, 4]; Output: Dense 4 → 2, sigmoid, [T, B, 4] → [T, B, 2]");
+
+        /// <summary>
+        /// Loads every parameter from a safetensors file written by <see cref="Save(string)"/> (or any file holding exactly
+        /// the tensors of <see cref="ParameterTensors"/>, by name and shape). All or nothing: the whole file is checked
+        /// before any parameter changes, so a load that fails leaves the model as it was. Not safe while another thread uses the model.
+        /// </summary>
+        /// <param name="path">The file to read.</param>
+        /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+        /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
+        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.GruResetAfterTagger");
+
+        /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
+        /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
+        /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
+        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.GruResetAfterTagger");
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -245,6 +274,30 @@ namespace Samples
             Encoder_Backward(ws, ws.Input.Slice(0, steps * batch * InputSize), inputGradient, batch, steps);
         }
 
+        /// <summary>
+        /// Advances one stream by one time step: reads <c>x_t [3]</c>, moves every recurrent layer's state in
+        /// <paramref name="state"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[2]</c>.
+        /// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> gives for
+        /// that sequence with batch 1 and zero initial states.
+        /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+        /// </summary>
+        /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
+        /// <param name="input">The step's input <c>x_t</c>, <c>[3]</c>.</param>
+        /// <param name="output">Receives the step's output, <c>[2]</c>.</param>
+        /// <exception cref="ArgumentException">A span's length is not the input or output size; the message names the expected length.</exception>
+        public void Step(State state, ReadOnlySpan<float> input, Span<float> output)
+        {
+            ArgumentNullException.ThrowIfNull(state);
+            ShapeCheck.Length(input.Length, InputSize, nameof(input), "[3]");
+            ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[2]");
+            var s = state;
+            // Encoder: GRU (reset after), [3] → [4]
+            Encoder_Step(s, input);
+            // Output: Dense 4 → 2, sigmoid, [4] → [2]
+            Output_Step(s, s.Encoder_H);
+            s.Output_Y.CopyTo(output);
+        }
+
         /// <summary>Encoder forward: GRU (reset after), x [T, B, 3] → h [T, B, 4]; gate blocks r, z, n.</summary>
         private void Encoder_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
         {
@@ -355,6 +408,31 @@ namespace Samples
             }
         }
 
+        /// <summary>Encoder step: GRU (reset after), x_t [3] and h_{t−1} → h_t [4], one stream; gate blocks r, z, n.</summary>
+        private void Encoder_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 3, H = 4, G = 3 * H;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> wIh = p.Slice(Encoder_WeightIh, 36); // W_ih [12, 3]
+            ReadOnlySpan<float> wHh = p.Slice(Encoder_WeightHh, 48); // W_hh [12, 4]
+            ReadOnlySpan<float> bIh = p.Slice(Encoder_BiasIh, 12); // b_ih [12]
+            ReadOnlySpan<float> bHh = p.Slice(Encoder_BiasHh, 12); // b_hh [12]
+            Span<float> h = s.Encoder_H; // h_{t−1} [H], then h_t
+            Span<float> nextH = s.Encoder_NextH; // h_t [H]
+            Span<float> gates = s.Encoder_Gates; // a = W_ih x_t + b_ih [3H], blocks r, z, n; then activations
+            Span<float> hiddenGates = s.Encoder_HiddenGates; // â = W_hh h_{t−1} + b_hh [3H]
+
+            // a_t = W_ih x_t + b_ih
+            MatVec.Multiply(wIh, x, gates, G, I, accumulate: false);
+            Vec.Add(bIh, gates);
+            // â_t = W_hh h_{t−1} + b_hh: one [3H, H] × [H] product for all gates
+            MatVec.Multiply(wHh, h, hiddenGates, G, H, accumulate: false);
+            Vec.Add(bHh, hiddenGates);
+            // r = σ(a_r + â_r), z = σ(a_z + â_z), n = tanh(a_n + r ⊙ â_n), h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+            GruCell.ForwardResetAfter(gates, hiddenGates, h, nextH, 1, H);
+            nextH.CopyTo(h);
+        }
+
         /// <summary>Output forward: Dense 4 → 2, sigmoid, x [T, B, 4] → y [T, B, 2].</summary>
         private void Output_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
         {
@@ -397,6 +475,22 @@ namespace Samples
             {
                 Gemm.MatMulNN(dz, w, dx, rows, I, O, accumulate: false);
             }
+        }
+
+        /// <summary>Output step: Dense 4 → 2, sigmoid, x [4] → y [2], one stream.</summary>
+        private void Output_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 4, O = 2;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> w = p.Slice(Output_Weight, 8); // W [2, 4]
+            ReadOnlySpan<float> b = p.Slice(Output_Bias, 2); // b [2]
+            Span<float> y = s.Output_Y; // y [O]
+
+            // z = W x + b: one [O, I] × [I] product
+            MatVec.Multiply(w, x, y, O, I, accumulate: false);
+            Vec.Add(b, y);
+            // y = σ(z)
+            Activations.Sigmoid(y);
         }
 
         /// <summary>
@@ -598,6 +692,37 @@ namespace Samples
                 cursor += length;
                 return segment;
             }
+        }
+
+        /// <summary>
+        /// One stream's state for <see cref="GruResetAfterTagger.Step"/>: the hidden state (and an LSTM's cell state) of every
+        /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
+        /// A new state starts from zero, as at the start of a sequence; 34 floats, allocated once. Not thread-safe: one per stream.
+        /// </summary>
+        public sealed class State
+        {
+            private readonly float[] _memory = new float[34];
+
+            /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
+            public void Reset() => _memory.AsSpan().Clear();
+
+            /// <summary>Hidden state <c>h_t</c> of <c>Encoder</c> after the last step, <c>[4]</c>. Zero in a new state; write it to continue from a given state.</summary>
+            public Span<float> EncoderHidden => Encoder_H;
+
+            /// <summary>h [4]: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> Encoder_H => _memory.AsSpan(0, 4);
+
+            /// <summary>gates [3·4], blocks r, z, n: W_ih x_t + b_ih, then activations of one step</summary>
+            internal Span<float> Encoder_Gates => _memory.AsSpan(4, 12);
+
+            /// <summary>â [3·4], blocks r, z, n: W_hh h_{t−1} + b_hh of one step</summary>
+            internal Span<float> Encoder_HiddenGates => _memory.AsSpan(16, 12);
+
+            /// <summary>h_t [4], written while h_{t−1} is still read</summary>
+            internal Span<float> Encoder_NextH => _memory.AsSpan(28, 4);
+
+            /// <summary>y [2] of the last step</summary>
+            internal Span<float> Output_Y => _memory.AsSpan(32, 2);
         }
 
         /// <summary>

@@ -5,6 +5,7 @@
 using System;
 using System.Collections.Generic;
 using RnnGen;
+using RnnGen.IO;
 using RnnGen.Kernels;
 using RnnGen.Training;
 
@@ -100,6 +101,34 @@ namespace Samples
             // Head.bias [3] ~ U(−0.5f, 0.5f)
             random.FillUniform(p.Slice(Head_Bias, 3), 0.5f);
         }
+
+        /// <summary>
+        /// Saves every parameter to a safetensors file: one tensor per entry of <see cref="ParameterTensors"/>, by name
+        /// and shape, plus metadata naming this model and its layers. Atomic: the file is written beside
+        /// <paramref name="path"/> and renamed over it once complete, so a save that fails leaves an earlier file intact.
+        /// </summary>
+        /// <param name="path">The file to create or replace; <c>.safetensors</c> is the usual extension.</param>
+        /// <exception cref="System.IO.IOException">The file could not be written.</exception>
+        public void Save(string path) => Checkpoint.Save(path, _parameters, ParameterTensors, "Samples.LstmTaggerSoftmax", "Encoder: LSTM, [T, B, 3] → [T, B, 4]; Head: Dense 4 → 3, softmax, [T, B, 4] → [T, B, 3]");
+
+        /// <summary>Writes every parameter to <paramref name="stream"/> as one safetensors file, as <see cref="Save(string)"/> does.</summary>
+        /// <param name="stream">A writable stream; it is not closed.</param>
+        public void Save(global::System.IO.Stream stream) => Checkpoint.Save(stream, _parameters, ParameterTensors, "Samples.LstmTaggerSoftmax", "Encoder: LSTM, [T, B, 3] → [T, B, 4]; Head: Dense 4 → 3, softmax, [T, B, 4] → [T, B, 3]");
+
+        /// <summary>
+        /// Loads every parameter from a safetensors file written by <see cref="Save(string)"/> (or any file holding exactly
+        /// the tensors of <see cref="ParameterTensors"/>, by name and shape). All or nothing: the whole file is checked
+        /// before any parameter changes, so a load that fails leaves the model as it was. Not safe while another thread uses the model.
+        /// </summary>
+        /// <param name="path">The file to read.</param>
+        /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+        /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
+        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.LstmTaggerSoftmax");
+
+        /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
+        /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
+        /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
+        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.LstmTaggerSoftmax");
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -244,6 +273,30 @@ namespace Samples
             Encoder_Backward(ws, ws.Input.Slice(0, steps * batch * InputSize), inputGradient, batch, steps);
         }
 
+        /// <summary>
+        /// Advances one stream by one time step: reads <c>x_t [3]</c>, moves every recurrent layer's state in
+        /// <paramref name="state"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[3]</c>.
+        /// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> gives for
+        /// that sequence with batch 1 and zero initial states.
+        /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+        /// </summary>
+        /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
+        /// <param name="input">The step's input <c>x_t</c>, <c>[3]</c>.</param>
+        /// <param name="output">Receives the step's output, <c>[3]</c> (class probabilities).</param>
+        /// <exception cref="ArgumentException">A span's length is not the input or output size; the message names the expected length.</exception>
+        public void Step(State state, ReadOnlySpan<float> input, Span<float> output)
+        {
+            ArgumentNullException.ThrowIfNull(state);
+            ShapeCheck.Length(input.Length, InputSize, nameof(input), "[3]");
+            ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[3]");
+            var s = state;
+            // Encoder: LSTM, [3] → [4]
+            Encoder_Step(s, input);
+            // Head: Dense 4 → 3, softmax, [4] → [3]
+            Head_Step(s, s.Encoder_H);
+            s.Head_Y.CopyTo(output);
+        }
+
         /// <summary>Encoder forward: LSTM, x [T, B, 3] → h [T, B, 4]; gate blocks i, f, g, o.</summary>
         private void Encoder_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
         {
@@ -365,6 +418,33 @@ namespace Samples
             }
         }
 
+        /// <summary>Encoder step: LSTM, x_t [3], h_{t−1} and c_{t−1} → h_t, c_t [4], one stream; gate blocks i, f, g, o.</summary>
+        private void Encoder_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 3, H = 4, G = 4 * H;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> wIh = p.Slice(Encoder_WeightIh, 48); // W_ih [16, 3]
+            ReadOnlySpan<float> wHh = p.Slice(Encoder_WeightHh, 64); // W_hh [16, 4]
+            ReadOnlySpan<float> bIh = p.Slice(Encoder_BiasIh, 16); // b_ih [16]
+            ReadOnlySpan<float> bHh = p.Slice(Encoder_BiasHh, 16); // b_hh [16]
+            Span<float> gates = s.Encoder_Gates; // [4H], blocks i, f, g, o
+            Span<float> h = s.Encoder_H; // h_{t−1} [H], then h_t
+            Span<float> c = s.Encoder_C; // c_{t−1} [H], then c_t
+            Span<float> nextC = s.Encoder_NextC; // c_t [H]
+
+            // a_t = W_ih x_t + b_ih + b_hh
+            MatVec.Multiply(wIh, x, gates, G, I, accumulate: false);
+            Vec.Add(bIh, gates);
+            Vec.Add(bHh, gates);
+            // a_t += W_hh h_{t−1}: one [4H, H] × [H] product for all gates
+            MatVec.Multiply(wHh, h, gates, G, H, accumulate: true);
+            // h_t overwrites h_{t−1}, which the product above has consumed; c_t goes to nextC while c_{t−1} is read
+            // i = σ(a_i), f = σ(a_f), g = tanh(a_g)
+            // c_t = f ⊙ c_{t−1} + i ⊙ g, o = σ(a_o), h_t = o ⊙ tanh(c_t)
+            LstmCell.Forward(gates, c, nextC, h, peephole: ReadOnlySpan<float>.Empty, 1, H);
+            nextC.CopyTo(c);
+        }
+
         /// <summary>Head forward: Dense 4 → 3, softmax, x [T, B, 4] → y [T, B, 3].</summary>
         private void Head_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
         {
@@ -411,6 +491,22 @@ namespace Samples
             {
                 Gemm.MatMulNN(dz, w, dx, rows, I, O, accumulate: false);
             }
+        }
+
+        /// <summary>Head step: Dense 4 → 3, softmax, x [4] → y [3], one stream.</summary>
+        private void Head_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 4, O = 3;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> w = p.Slice(Head_Weight, 12); // W [3, 4]
+            ReadOnlySpan<float> b = p.Slice(Head_Bias, 3); // b [3]
+            Span<float> y = s.Head_Y; // y [O]
+
+            // z = W x + b: one [O, I] × [I] product
+            MatVec.Multiply(w, x, y, O, I, accumulate: false);
+            Vec.Add(b, y);
+            // y = softmax(z) over the 3 outputs of each row
+            Activations.SoftmaxRows(y, 1, O);
         }
 
         /// <summary>
@@ -656,6 +752,40 @@ namespace Samples
                 cursor += length;
                 return segment;
             }
+        }
+
+        /// <summary>
+        /// One stream's state for <see cref="LstmTaggerSoftmax.Step"/>: the hidden state (and an LSTM's cell state) of every
+        /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
+        /// A new state starts from zero, as at the start of a sequence; 31 floats, allocated once. Not thread-safe: one per stream.
+        /// </summary>
+        public sealed class State
+        {
+            private readonly float[] _memory = new float[31];
+
+            /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
+            public void Reset() => _memory.AsSpan().Clear();
+
+            /// <summary>Hidden state <c>h_t</c> of <c>Encoder</c> after the last step, <c>[4]</c>. Zero in a new state; write it to continue from a given state.</summary>
+            public Span<float> EncoderHidden => Encoder_H;
+
+            /// <summary>Cell state <c>c_t</c> of <c>Encoder</c> after the last step, <c>[4]</c>. Zero in a new state; write it to continue from a given state.</summary>
+            public Span<float> EncoderCell => Encoder_C;
+
+            /// <summary>h [4]: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> Encoder_H => _memory.AsSpan(0, 4);
+
+            /// <summary>c [4]: c_{t−1} before a step, c_t after it</summary>
+            internal Span<float> Encoder_C => _memory.AsSpan(4, 4);
+
+            /// <summary>gates [4·4], blocks i, f, g, o: pre-activations, then activations of one step</summary>
+            internal Span<float> Encoder_Gates => _memory.AsSpan(8, 16);
+
+            /// <summary>c_t [4], written while c_{t−1} is still read</summary>
+            internal Span<float> Encoder_NextC => _memory.AsSpan(24, 4);
+
+            /// <summary>y [3] of the last step</summary>
+            internal Span<float> Head_Y => _memory.AsSpan(28, 3);
         }
 
         /// <summary>

@@ -5,6 +5,7 @@
 using System;
 using System.Collections.Generic;
 using RnnGen;
+using RnnGen.IO;
 using RnnGen.Kernels;
 using RnnGen.Training;
 
@@ -112,6 +113,34 @@ namespace Samples
             // Second.bias_hh [12] ~ U(−0.57735026f, 0.57735026f)
             random.FillUniform(p.Slice(Second_BiasHh, 12), 0.57735026f);
         }
+
+        /// <summary>
+        /// Saves every parameter to a safetensors file: one tensor per entry of <see cref="ParameterTensors"/>, by name
+        /// and shape, plus metadata naming this model and its layers. Atomic: the file is written beside
+        /// <paramref name="path"/> and renamed over it once complete, so a save that fails leaves an earlier file intact.
+        /// </summary>
+        /// <param name="path">The file to create or replace; <c>.safetensors</c> is the usual extension.</param>
+        /// <exception cref="System.IO.IOException">The file could not be written.</exception>
+        public void Save(string path) => Checkpoint.Save(path, _parameters, ParameterTensors, "Samples.PeepholeCoupledLstmStack", "First: LSTM (peephole, coupled input-forget), [T, B, 2] → [T, B, 4]; Second: LSTM, [T, B, 4] → [T, B, 3]");
+
+        /// <summary>Writes every parameter to <paramref name="stream"/> as one safetensors file, as <see cref="Save(string)"/> does.</summary>
+        /// <param name="stream">A writable stream; it is not closed.</param>
+        public void Save(global::System.IO.Stream stream) => Checkpoint.Save(stream, _parameters, ParameterTensors, "Samples.PeepholeCoupledLstmStack", "First: LSTM (peephole, coupled input-forget), [T, B, 2] → [T, B, 4]; Second: LSTM, [T, B, 4] → [T, B, 3]");
+
+        /// <summary>
+        /// Loads every parameter from a safetensors file written by <see cref="Save(string)"/> (or any file holding exactly
+        /// the tensors of <see cref="ParameterTensors"/>, by name and shape). All or nothing: the whole file is checked
+        /// before any parameter changes, so a load that fails leaves the model as it was. Not safe while another thread uses the model.
+        /// </summary>
+        /// <param name="path">The file to read.</param>
+        /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+        /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
+        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.PeepholeCoupledLstmStack");
+
+        /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
+        /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
+        /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
+        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.PeepholeCoupledLstmStack");
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -250,6 +279,30 @@ namespace Samples
             First_Backward(ws, ws.Input.Slice(0, steps * batch * InputSize), inputGradient, batch, steps);
         }
 
+        /// <summary>
+        /// Advances one stream by one time step: reads <c>x_t [2]</c>, moves every recurrent layer's state in
+        /// <paramref name="state"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[3]</c>.
+        /// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> gives for
+        /// that sequence with batch 1 and zero initial states.
+        /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+        /// </summary>
+        /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
+        /// <param name="input">The step's input <c>x_t</c>, <c>[2]</c>.</param>
+        /// <param name="output">Receives the step's output, <c>[3]</c>.</param>
+        /// <exception cref="ArgumentException">A span's length is not the input or output size; the message names the expected length.</exception>
+        public void Step(State state, ReadOnlySpan<float> input, Span<float> output)
+        {
+            ArgumentNullException.ThrowIfNull(state);
+            ShapeCheck.Length(input.Length, InputSize, nameof(input), "[2]");
+            ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[3]");
+            var s = state;
+            // First: LSTM (peephole, coupled input-forget), [2] → [4]
+            First_Step(s, input);
+            // Second: LSTM, [4] → [3]
+            Second_Step(s, s.First_H);
+            s.Second_H.CopyTo(output);
+        }
+
         /// <summary>First forward: LSTM (peephole, coupled input-forget), x [T, B, 2] → h [T, B, 4]; gate blocks f, g, o.</summary>
         private void First_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
         {
@@ -375,6 +428,34 @@ namespace Samples
             }
         }
 
+        /// <summary>First step: LSTM (peephole, coupled input-forget), x_t [2], h_{t−1} and c_{t−1} → h_t, c_t [4], one stream; gate blocks f, g, o.</summary>
+        private void First_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 2, H = 4, G = 3 * H;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> wIh = p.Slice(First_WeightIh, 24); // W_ih [12, 2]
+            ReadOnlySpan<float> wHh = p.Slice(First_WeightHh, 48); // W_hh [12, 4]
+            ReadOnlySpan<float> bIh = p.Slice(First_BiasIh, 12); // b_ih [12]
+            ReadOnlySpan<float> bHh = p.Slice(First_BiasHh, 12); // b_hh [12]
+            ReadOnlySpan<float> wPeephole = p.Slice(First_Peephole, 8); // W_peephole [2, 4]
+            Span<float> gates = s.First_Gates; // [3H], blocks f, g, o
+            Span<float> h = s.First_H; // h_{t−1} [H], then h_t
+            Span<float> c = s.First_C; // c_{t−1} [H], then c_t
+            Span<float> nextC = s.First_NextC; // c_t [H]
+
+            // a_t = W_ih x_t + b_ih + b_hh
+            MatVec.Multiply(wIh, x, gates, G, I, accumulate: false);
+            Vec.Add(bIh, gates);
+            Vec.Add(bHh, gates);
+            // a_t += W_hh h_{t−1}: one [3H, H] × [H] product for all gates
+            MatVec.Multiply(wHh, h, gates, G, H, accumulate: true);
+            // h_t overwrites h_{t−1}, which the product above has consumed; c_t goes to nextC while c_{t−1} is read
+            // f = σ(a_f + p_f ⊙ c_{t−1}), i = 1 − f, g = tanh(a_g)
+            // c_t = f ⊙ c_{t−1} + (1 − f) ⊙ g, o = σ(a_o + p_o ⊙ c_t), h_t = o ⊙ tanh(c_t)
+            LstmCell.ForwardCoupled(gates, c, nextC, h, wPeephole, 1, H);
+            nextC.CopyTo(c);
+        }
+
         /// <summary>Second forward: LSTM, x [T, B, 4] → h [T, B, 3]; gate blocks i, f, g, o.</summary>
         private void Second_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
         {
@@ -494,6 +575,33 @@ namespace Samples
             {
                 Gemm.MatMulNN(dGates, wIh, dx, steps * batch, I, G, accumulate: false);
             }
+        }
+
+        /// <summary>Second step: LSTM, x_t [4], h_{t−1} and c_{t−1} → h_t, c_t [3], one stream; gate blocks i, f, g, o.</summary>
+        private void Second_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 4, H = 3, G = 4 * H;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> wIh = p.Slice(Second_WeightIh, 48); // W_ih [12, 4]
+            ReadOnlySpan<float> wHh = p.Slice(Second_WeightHh, 36); // W_hh [12, 3]
+            ReadOnlySpan<float> bIh = p.Slice(Second_BiasIh, 12); // b_ih [12]
+            ReadOnlySpan<float> bHh = p.Slice(Second_BiasHh, 12); // b_hh [12]
+            Span<float> gates = s.Second_Gates; // [4H], blocks i, f, g, o
+            Span<float> h = s.Second_H; // h_{t−1} [H], then h_t
+            Span<float> c = s.Second_C; // c_{t−1} [H], then c_t
+            Span<float> nextC = s.Second_NextC; // c_t [H]
+
+            // a_t = W_ih x_t + b_ih + b_hh
+            MatVec.Multiply(wIh, x, gates, G, I, accumulate: false);
+            Vec.Add(bIh, gates);
+            Vec.Add(bHh, gates);
+            // a_t += W_hh h_{t−1}: one [4H, H] × [H] product for all gates
+            MatVec.Multiply(wHh, h, gates, G, H, accumulate: true);
+            // h_t overwrites h_{t−1}, which the product above has consumed; c_t goes to nextC while c_{t−1} is read
+            // i = σ(a_i), f = σ(a_f), g = tanh(a_g)
+            // c_t = f ⊙ c_{t−1} + i ⊙ g, o = σ(a_o), h_t = o ⊙ tanh(c_t)
+            LstmCell.Forward(gates, c, nextC, h, peephole: ReadOnlySpan<float>.Empty, 1, H);
+            nextC.CopyTo(c);
         }
 
         /// <summary>
@@ -857,6 +965,55 @@ namespace Samples
                 cursor += length;
                 return segment;
             }
+        }
+
+        /// <summary>
+        /// One stream's state for <see cref="PeepholeCoupledLstmStack.Step"/>: the hidden state (and an LSTM's cell state) of every
+        /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
+        /// A new state starts from zero, as at the start of a sequence; 45 floats, allocated once. Not thread-safe: one per stream.
+        /// </summary>
+        public sealed class State
+        {
+            private readonly float[] _memory = new float[45];
+
+            /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
+            public void Reset() => _memory.AsSpan().Clear();
+
+            /// <summary>Hidden state <c>h_t</c> of <c>First</c> after the last step, <c>[4]</c>. Zero in a new state; write it to continue from a given state.</summary>
+            public Span<float> FirstHidden => First_H;
+
+            /// <summary>Cell state <c>c_t</c> of <c>First</c> after the last step, <c>[4]</c>. Zero in a new state; write it to continue from a given state.</summary>
+            public Span<float> FirstCell => First_C;
+
+            /// <summary>Hidden state <c>h_t</c> of <c>Second</c> after the last step, <c>[3]</c>. Zero in a new state; write it to continue from a given state.</summary>
+            public Span<float> SecondHidden => Second_H;
+
+            /// <summary>Cell state <c>c_t</c> of <c>Second</c> after the last step, <c>[3]</c>. Zero in a new state; write it to continue from a given state.</summary>
+            public Span<float> SecondCell => Second_C;
+
+            /// <summary>h [4]: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> First_H => _memory.AsSpan(0, 4);
+
+            /// <summary>c [4]: c_{t−1} before a step, c_t after it</summary>
+            internal Span<float> First_C => _memory.AsSpan(4, 4);
+
+            /// <summary>gates [3·4], blocks f, g, o: pre-activations, then activations of one step</summary>
+            internal Span<float> First_Gates => _memory.AsSpan(8, 12);
+
+            /// <summary>c_t [4], written while c_{t−1} is still read</summary>
+            internal Span<float> First_NextC => _memory.AsSpan(20, 4);
+
+            /// <summary>h [3]: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> Second_H => _memory.AsSpan(24, 3);
+
+            /// <summary>c [3]: c_{t−1} before a step, c_t after it</summary>
+            internal Span<float> Second_C => _memory.AsSpan(27, 3);
+
+            /// <summary>gates [4·3], blocks i, f, g, o: pre-activations, then activations of one step</summary>
+            internal Span<float> Second_Gates => _memory.AsSpan(30, 12);
+
+            /// <summary>c_t [3], written while c_{t−1} is still read</summary>
+            internal Span<float> Second_NextC => _memory.AsSpan(42, 3);
         }
 
         /// <summary>

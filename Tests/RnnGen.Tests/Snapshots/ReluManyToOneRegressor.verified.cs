@@ -5,6 +5,7 @@
 using System;
 using System.Collections.Generic;
 using RnnGen;
+using RnnGen.IO;
 using RnnGen.Kernels;
 using RnnGen.Training;
 
@@ -100,6 +101,34 @@ namespace Samples
             // Output.bias [1] ~ U(−0.40824828f, 0.40824828f)
             random.FillUniform(p.Slice(Output_Bias, 1), 0.40824828f);
         }
+
+        /// <summary>
+        /// Saves every parameter to a safetensors file: one tensor per entry of <see cref="ParameterTensors"/>, by name
+        /// and shape, plus metadata naming this model and its layers. Atomic: the file is written beside
+        /// <paramref name="path"/> and renamed over it once complete, so a save that fails leaves an earlier file intact.
+        /// </summary>
+        /// <param name="path">The file to create or replace; <c>.safetensors</c> is the usual extension.</param>
+        /// <exception cref="System.IO.IOException">The file could not be written.</exception>
+        public void Save(string path) => Checkpoint.Save(path, _parameters, ParameterTensors, "Samples.ReluManyToOneRegressor", "Encoder: Elman RNN (relu), [T, B, 4] → [B, 6]; Output: Dense 6 → 1, [B, 6] → [B, 1]");
+
+        /// <summary>Writes every parameter to <paramref name="stream"/> as one safetensors file, as <see cref="Save(string)"/> does.</summary>
+        /// <param name="stream">A writable stream; it is not closed.</param>
+        public void Save(global::System.IO.Stream stream) => Checkpoint.Save(stream, _parameters, ParameterTensors, "Samples.ReluManyToOneRegressor", "Encoder: Elman RNN (relu), [T, B, 4] → [B, 6]; Output: Dense 6 → 1, [B, 6] → [B, 1]");
+
+        /// <summary>
+        /// Loads every parameter from a safetensors file written by <see cref="Save(string)"/> (or any file holding exactly
+        /// the tensors of <see cref="ParameterTensors"/>, by name and shape). All or nothing: the whole file is checked
+        /// before any parameter changes, so a load that fails leaves the model as it was. Not safe while another thread uses the model.
+        /// </summary>
+        /// <param name="path">The file to read.</param>
+        /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+        /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
+        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.ReluManyToOneRegressor");
+
+        /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
+        /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
+        /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
+        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.ReluManyToOneRegressor");
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -237,6 +266,32 @@ namespace Samples
             Encoder_Backward(ws, ws.Input.Slice(0, steps * batch * InputSize), inputGradient, batch, steps);
         }
 
+        /// <summary>
+        /// Advances one stream by one time step: reads <c>x_t [4]</c>, moves every recurrent layer's state in
+        /// <paramref name="state"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[1]</c>.
+        /// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> gives for
+        /// that sequence with batch 1 and zero initial states.
+        /// <c>Encoder</c> returns only its last state, so the output of a step is what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> would return
+        /// if the sequence ended at this step: a running answer for the stream so far.
+        /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+        /// </summary>
+        /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
+        /// <param name="input">The step's input <c>x_t</c>, <c>[4]</c>.</param>
+        /// <param name="output">Receives the step's output, <c>[1]</c>.</param>
+        /// <exception cref="ArgumentException">A span's length is not the input or output size; the message names the expected length.</exception>
+        public void Step(State state, ReadOnlySpan<float> input, Span<float> output)
+        {
+            ArgumentNullException.ThrowIfNull(state);
+            ShapeCheck.Length(input.Length, InputSize, nameof(input), "[4]");
+            ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[1]");
+            var s = state;
+            // Encoder: Elman RNN (relu), [4] → [6]
+            Encoder_Step(s, input);
+            // Output: Dense 6 → 1, [6] → [1]
+            Output_Step(s, s.Encoder_H);
+            s.Output_Y.CopyTo(output);
+        }
+
         /// <summary>Encoder forward: Elman RNN (relu), x [T, B, 4] → h_T [B, 6].</summary>
         private void Encoder_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
         {
@@ -342,6 +397,29 @@ namespace Samples
             }
         }
 
+        /// <summary>Encoder step: Elman RNN (relu), x_t [4] and h_{t−1} → h_t [6], one stream.</summary>
+        private void Encoder_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 4, H = 6;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> wIh = p.Slice(Encoder_WeightIh, 24); // W_ih [6, 4]
+            ReadOnlySpan<float> wHh = p.Slice(Encoder_WeightHh, 36); // W_hh [6, 6]
+            ReadOnlySpan<float> bIh = p.Slice(Encoder_BiasIh, 6); // b_ih [6]
+            ReadOnlySpan<float> bHh = p.Slice(Encoder_BiasHh, 6); // b_hh [6]
+            Span<float> h = s.Encoder_H; // h_{t−1} [H], then h_t
+            Span<float> a = s.Encoder_A; // a_t [H]
+
+            // a_t = W_ih x_t + b_ih + b_hh
+            MatVec.Multiply(wIh, x, a, H, I, accumulate: false);
+            Vec.Add(bIh, a);
+            Vec.Add(bHh, a);
+            // a_t += W_hh h_{t−1}
+            MatVec.Multiply(wHh, h, a, H, H, accumulate: true);
+            // h_t = max(0, a_t)
+            Activations.Relu(a);
+            a.CopyTo(h);
+        }
+
         /// <summary>Output forward: Dense 6 → 1, x [B, 6] → y [B, 1].</summary>
         private void Output_Forward(Workspace ws, ReadOnlySpan<float> x, int batch, int steps)
         {
@@ -382,6 +460,21 @@ namespace Samples
             {
                 Gemm.MatMulNN(dz, w, dx, rows, I, O, accumulate: false);
             }
+        }
+
+        /// <summary>Output step: Dense 6 → 1, x [6] → y [1], one stream.</summary>
+        private void Output_Step(State s, ReadOnlySpan<float> x)
+        {
+            const int I = 6, O = 1;
+            ReadOnlySpan<float> p = _parameters;
+            ReadOnlySpan<float> w = p.Slice(Output_Weight, 6); // W [1, 6]
+            ReadOnlySpan<float> b = p.Slice(Output_Bias, 1); // b [1]
+            Span<float> y = s.Output_Y; // y [O]
+
+            // z = W x + b: one [O, I] × [I] product
+            MatVec.Multiply(w, x, y, O, I, accumulate: false);
+            Vec.Add(b, y);
+            // y = z (linear)
         }
 
         /// <summary>
@@ -571,6 +664,31 @@ namespace Samples
                 cursor += length;
                 return segment;
             }
+        }
+
+        /// <summary>
+        /// One stream's state for <see cref="ReluManyToOneRegressor.Step"/>: the hidden state (and an LSTM's cell state) of every
+        /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
+        /// A new state starts from zero, as at the start of a sequence; 13 floats, allocated once. Not thread-safe: one per stream.
+        /// </summary>
+        public sealed class State
+        {
+            private readonly float[] _memory = new float[13];
+
+            /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
+            public void Reset() => _memory.AsSpan().Clear();
+
+            /// <summary>Hidden state <c>h_t</c> of <c>Encoder</c> after the last step, <c>[6]</c>. Zero in a new state; write it to continue from a given state.</summary>
+            public Span<float> EncoderHidden => Encoder_H;
+
+            /// <summary>h [6]: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> Encoder_H => _memory.AsSpan(0, 6);
+
+            /// <summary>a_t [6]: pre-activation of one step</summary>
+            internal Span<float> Encoder_A => _memory.AsSpan(6, 6);
+
+            /// <summary>y [1] of the last step</summary>
+            internal Span<float> Output_Y => _memory.AsSpan(12, 1);
         }
 
         /// <summary>

@@ -5,6 +5,7 @@
 using System;
 using System.Collections.Generic;
 using RnnGen;
+using RnnGen.IO;
 using RnnGen.Kernels;
 using RnnGen.Training;
 
@@ -156,6 +157,34 @@ namespace Samples
             // Sentiment.bias [2] ~ U(−0.40824828f, 0.40824828f)
             random.FillUniform(p.Slice(Sentiment_Bias, 2), 0.40824828f);
         }
+
+        /// <summary>
+        /// Saves every parameter to a safetensors file: one tensor per entry of <see cref="ParameterTensors"/>, by name
+        /// and shape, plus metadata naming this model and its layers. Atomic: the file is written beside
+        /// <paramref name="path"/> and renamed over it once complete, so a save that fails leaves an earlier file intact.
+        /// </summary>
+        /// <param name="path">The file to create or replace; <c>.safetensors</c> is the usual extension.</param>
+        /// <exception cref="System.IO.IOException">The file could not be written.</exception>
+        public void Save(string path) => Checkpoint.Save(path, _parameters, ParameterTensors, "Samples.VariableLengthSentiment", "Words: bidirectional Elman RNN (relu), [T, B, 3] → [T, B, 8]; Sentence: bidirectional GRU (reset before), [T, B, 8] → [B, 6]; Sentiment: Dense 6 → 2, softmax, [B, 6] → [B, 2]");
+
+        /// <summary>Writes every parameter to <paramref name="stream"/> as one safetensors file, as <see cref="Save(string)"/> does.</summary>
+        /// <param name="stream">A writable stream; it is not closed.</param>
+        public void Save(global::System.IO.Stream stream) => Checkpoint.Save(stream, _parameters, ParameterTensors, "Samples.VariableLengthSentiment", "Words: bidirectional Elman RNN (relu), [T, B, 3] → [T, B, 8]; Sentence: bidirectional GRU (reset before), [T, B, 8] → [B, 6]; Sentiment: Dense 6 → 2, softmax, [B, 6] → [B, 2]");
+
+        /// <summary>
+        /// Loads every parameter from a safetensors file written by <see cref="Save(string)"/> (or any file holding exactly
+        /// the tensors of <see cref="ParameterTensors"/>, by name and shape). All or nothing: the whole file is checked
+        /// before any parameter changes, so a load that fails leaves the model as it was. Not safe while another thread uses the model.
+        /// </summary>
+        /// <param name="path">The file to read.</param>
+        /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+        /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
+        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.VariableLengthSentiment");
+
+        /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
+        /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
+        /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
+        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.VariableLengthSentiment");
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors

@@ -21,7 +21,10 @@ using ModelAnalyzer = analyzers::RnnGen.Analyzers.ModelAnalyzer;
 
 namespace RnnGen.Tests.Structure;
 
-/// <summary>How <c>[Bidirectional]</c> is parsed, sized and judged: RNN0015 wherever it is not on a recurrent layer.</summary>
+/// <summary>
+/// How <c>[Bidirectional]</c> is parsed, sized and judged: RNN0015 wherever it is not on a recurrent layer, RNN0016 in a
+/// model declared for streaming.
+/// </summary>
 public sealed class BidirectionalRulesTests
 {
     [Fact]
@@ -147,16 +150,65 @@ public sealed class BidirectionalRulesTests
         }
         """);
 
-    [Fact]
-    public void RNN0015_has_a_descriptor_a_release_entry_and_a_help_page()
+    [Theory]
+    [InlineData("RNN0015")]
+    [InlineData("RNN0016")]
+    public void The_rules_have_a_descriptor_a_release_entry_and_a_help_page(string id)
     {
-        var descriptor = DiagnosticDescriptors.For(DiagnosticIds.BidirectionalNotRecurrent);
+        var descriptor = DiagnosticDescriptors.For(id);
         Assert.Equal(DiagnosticSeverity.Error, descriptor.DefaultSeverity);
-        Assert.EndsWith("docs/diagnostics/RNN0015.md", descriptor.HelpLinkUri, StringComparison.Ordinal);
-        Assert.Contains("'Head'", string.Format(System.Globalization.CultureInfo.InvariantCulture, descriptor.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture), "Head"), StringComparison.Ordinal);
-        string page = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "diagnostics", "RNN0015.md"));
-        Assert.Contains("RNN0015", page, StringComparison.Ordinal);
-        Assert.Contains("RNN0015", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "Analyzers", "AnalyzerReleases.Unshipped.md")), StringComparison.Ordinal);
+        Assert.EndsWith($"docs/diagnostics/{id}.md", descriptor.HelpLinkUri, StringComparison.Ordinal);
+        Assert.Contains("'Head'", string.Format(System.Globalization.CultureInfo.InvariantCulture, descriptor.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture), "Head", "M"), StringComparison.Ordinal);
+        string page = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "diagnostics", id + ".md"));
+        Assert.StartsWith($"# {id}: {descriptor.Title}", page, StringComparison.Ordinal);
+        Assert.Contains($"{id} | RnnGen | Error | {descriptor.Title}", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "Analyzers", "AnalyzerReleases.Unshipped.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_streaming_model_cannot_have_a_bidirectional_layer()
+    {
+        const string Source = """
+            [RnnModel(InputSize = 3STREAMING)]
+            public partial class M
+            {
+                [Gru(4), Bidirectional]
+                public partial GruLayer Encoder { get; }
+
+                [Dense(2)]
+                public partial DenseLayer Head { get; }
+            }
+            """;
+        Assert.Empty(ModelRules.Check(Parse(Source.Replace("STREAMING", string.Empty, StringComparison.Ordinal))));
+        var spec = Parse(Source.Replace("STREAMING", ", Streaming = true", StringComparison.Ordinal));
+        var violation = Assert.Single(ModelRules.Check(spec));
+        Assert.Equal(DiagnosticIds.BidirectionalInStreamingModel, violation.Id);
+        Assert.Equal(0, violation.LayerIndex);
+        Assert.Equal(new[] { "Encoder", "M" }, violation.Arguments.ToArray());
+        Assert.False(ModelRules.CanGenerate(spec));
+    }
+
+    [Fact]
+    public Task RNN0016_is_reported_at_the_property() => Verify("""
+        [RnnModel(InputSize = 3, Streaming = true)]
+        public partial class M
+        {
+            [Lstm(4), Bidirectional]
+            public partial LstmLayer {|RNN0016:Encoder|} { get; }
+
+            [Dense(2)]
+            public partial DenseLayer Head { get; }
+        }
+        """);
+
+    [Fact]
+    public void A_bidirectional_model_has_no_step()
+    {
+        // Without Streaming = true a bidirectional model is fine, for Forward; it only lacks Step and State.
+        Assert.Null(typeof(RnnGen.Tests.Models.BiLstmTagger).GetMethod("Step"));
+        Assert.Null(typeof(RnnGen.Tests.Models.BiLstmTagger).GetNestedType("State"));
+        Assert.NotNull(typeof(RnnGen.Tests.Models.MixedDirections).GetMethod("Forward", new[] { typeof(RnnGen.Tests.Models.MixedDirections.Workspace), typeof(ReadOnlySpan<float>), typeof(int), typeof(int), typeof(Span<float>) }));
+        Assert.Null(typeof(RnnGen.Tests.Models.MixedDirections).GetMethod("Step"));
+        Assert.NotNull(typeof(RnnGen.Tests.Models.TorchLstmL2Uni).GetMethod("Step"));
     }
 
     [Fact]
