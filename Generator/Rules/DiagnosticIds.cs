@@ -17,6 +17,6 @@ internal static class DiagnosticIds
     public const string LargeModel = "RNN0012";
     public const string GeneratedNameClash = "RNN0013";
     public const string ModelTooLarge = "RNN0014";
-    public const string BidirectionalNotRecurrent = "RNN0015";
-    public const string BidirectionalInStreamingModel = "RNN0016";
+    public const string BidirectionalNotRecurrent = "RNN0019";
+    public const string BidirectionalInStreamingModel = "RNN0020";
 }

@@ -22,7 +22,7 @@ using ModelAnalyzer = analyzers::RnnGen.Analyzers.ModelAnalyzer;
 namespace RnnGen.Tests.Structure;
 
 /// <summary>
-/// How <c>[Bidirectional]</c> is parsed, sized and judged: RNN0015 wherever it is not on a recurrent layer, RNN0016 in a
+/// How <c>[Bidirectional]</c> is parsed, sized and judged: RNN0019 wherever it is not on a recurrent layer, RNN0020 in a
 /// model declared for streaming.
 /// </summary>
 public sealed class BidirectionalRulesTests
@@ -138,7 +138,7 @@ public sealed class BidirectionalRulesTests
     }
 
     [Fact]
-    public Task RNN0015_is_reported_at_the_property() => Verify("""
+    public Task RNN0019_is_reported_at_the_property() => Verify("""
         [RnnModel(InputSize = 3)]
         public partial class M
         {
@@ -146,13 +146,13 @@ public sealed class BidirectionalRulesTests
             public partial GruLayer Encoder { get; }
 
             [Dense(2), Bidirectional]
-            public partial DenseLayer {|RNN0015:Head|} { get; }
+            public partial DenseLayer {|RNN0019:Head|} { get; }
         }
         """);
 
     [Theory]
-    [InlineData("RNN0015")]
-    [InlineData("RNN0016")]
+    [InlineData("RNN0019")]
+    [InlineData("RNN0020")]
     public void The_rules_have_a_descriptor_a_release_entry_and_a_help_page(string id)
     {
         var descriptor = DiagnosticDescriptors.For(id);
@@ -188,12 +188,12 @@ public sealed class BidirectionalRulesTests
     }
 
     [Fact]
-    public Task RNN0016_is_reported_at_the_property() => Verify("""
+    public Task RNN0020_is_reported_at_the_property() => Verify("""
         [RnnModel(InputSize = 3, Streaming = true)]
         public partial class M
         {
             [Lstm(4), Bidirectional]
-            public partial LstmLayer {|RNN0016:Encoder|} { get; }
+            public partial LstmLayer {|RNN0020:Encoder|} { get; }
 
             [Dense(2)]
             public partial DenseLayer Head { get; }
