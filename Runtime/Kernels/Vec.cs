@@ -141,17 +141,40 @@ public static class Vec
     }
 
     /// <summary><c>sum[j] += Σ_r x[r, j]</c>: column sums of a <c>[rows, sum.Length]</c> matrix.</summary>
+    /// <remarks>
+    /// Blocked over columns: a panel of up to 64 columns is summed down all rows in registers and added to
+    /// <paramref name="sum"/> once, instead of reading and writing <paramref name="sum"/> for every row.
+    /// </remarks>
     public static void AddColumnSums(ReadOnlySpan<float> x, int rows, Span<float> sum)
     {
         int cols = sum.Length;
-        if ((long)rows * cols > x.Length)
+        if (rows < 0 || (long)rows * cols > x.Length)
         {
             ThrowLength(rows * cols, x.Length, sum.Length);
         }
 
-        for (int r = 0; r < rows; r++)
+        if (rows == 0 || cols == 0)
         {
-            Axpy(1f, x.Slice(r * cols, cols), sum, cols);
+            return;
+        }
+
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float ps = ref MemoryMarshal.GetReference(sum);
+        if (Vector512.IsHardwareAccelerated && cols >= 16)
+        {
+            AddColumnSums<Simd512, Vector512<float>>(ref px, rows, cols, ref ps);
+        }
+        else if (Vector256.IsHardwareAccelerated && cols >= 8)
+        {
+            AddColumnSums<Simd256, Vector256<float>>(ref px, rows, cols, ref ps);
+        }
+        else if (Vector128.IsHardwareAccelerated && cols >= 4)
+        {
+            AddColumnSums<Simd128, Vector128<float>>(ref px, rows, cols, ref ps);
+        }
+        else
+        {
+            AddColumnSums<SimdScalar, float>(ref px, rows, cols, ref ps);
         }
     }
 
@@ -161,6 +184,15 @@ public static class Vec
         ref float px = ref MemoryMarshal.GetReference(x);
         int n = x.Length;
         int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var va = Vector512.Create(a);
+            for (; i <= n - 16; i += 16)
+            {
+                (Vector512.LoadUnsafe(ref px, (nuint)i) * va).StoreUnsafe(ref px, (nuint)i);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             var va = Vector256.Create(a);
@@ -191,6 +223,57 @@ public static class Vec
         }
 
         return total;
+    }
+
+    private static void AddColumnSums<TOps, TVec>(ref float x, int rows, int cols, ref float sum)
+        where TOps : struct, ISimdFloat<TVec>
+        where TVec : struct
+    {
+        int lanes = TOps.Lanes;
+        int panel = 4 * lanes;
+        int j = 0;
+        for (; j + panel <= cols; j += panel)
+        {
+            TVec s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
+            ref float at = ref Unsafe.Add(ref x, j);
+            for (int r = 0; r < rows; r++)
+            {
+                s0 = TOps.Add(s0, TOps.Load(ref at));
+                s1 = TOps.Add(s1, TOps.Load(ref Unsafe.Add(ref at, lanes)));
+                s2 = TOps.Add(s2, TOps.Load(ref Unsafe.Add(ref at, 2 * lanes)));
+                s3 = TOps.Add(s3, TOps.Load(ref Unsafe.Add(ref at, 3 * lanes)));
+                at = ref Unsafe.Add(ref at, cols);
+            }
+
+            ref float target = ref Unsafe.Add(ref sum, j);
+            TOps.Store(TOps.Add(TOps.Load(ref target), s0), ref target);
+            TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, lanes)), s1), ref Unsafe.Add(ref target, lanes));
+            TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 2 * lanes)), s2), ref Unsafe.Add(ref target, 2 * lanes));
+            TOps.Store(TOps.Add(TOps.Load(ref Unsafe.Add(ref target, 3 * lanes)), s3), ref Unsafe.Add(ref target, 3 * lanes));
+        }
+
+        for (; j < cols; j += lanes)
+        {
+            // The last register may overlap the previous one; only its lanes from column j on are added.
+            TVec mask = TOps.AllBitsSet;
+            if (j + lanes > cols)
+            {
+                int last = cols - lanes;
+                mask = TOps.TailMask(j - last);
+                j = last;
+            }
+
+            TVec s = TOps.Zero;
+            ref float at = ref Unsafe.Add(ref x, j);
+            for (int r = 0; r < rows; r++)
+            {
+                s = TOps.Add(s, TOps.Load(ref at));
+                at = ref Unsafe.Add(ref at, cols);
+            }
+
+            ref float target = ref Unsafe.Add(ref sum, j);
+            TOps.Store(TOps.Add(TOps.Load(ref target), TOps.And(s, mask)), ref target);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
