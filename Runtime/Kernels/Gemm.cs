@@ -10,12 +10,14 @@ namespace RnnGen.Kernels;
 /// Every product either overwrites <c>C</c> or, with <c>accumulate</c>, adds to it.
 /// </summary>
 /// <remarks>
-/// Single-threaded, allocation-free and without packing: <c>A·Bᵀ</c> runs 4×4 tiles of register-blocked dot products
-/// (<see cref="GemmDotKernels"/>), <c>A·B</c> and <c>Aᵀ·B</c> run 4-row × 4-register tiles of outer products
-/// (<see cref="GemmOuterKernels"/>). Each call picks the widest register the CPU accelerates that the reduced
-/// dimension (k for NT, n for NN/TN) fills at least once: 16 floats (AVX-512), 8, 4, else scalar.
-/// Sums are accumulated per lane in float and combined at the end, so results differ from a sequential loop only
-/// by float rounding.
+/// Single-threaded. <c>A·B</c> and <c>Aᵀ·B</c> run 4-row × 4-register tiles of outer products over B's rows
+/// (<see cref="GemmOuterKernels"/>). <c>A·Bᵀ</c> with fewer than 64 rows of A (the per-step recurrent product) runs
+/// 4×4 tiles of dot products (<see cref="GemmDotKernels"/>); with more rows it copies B transposed, one panel at a
+/// time, into a per-thread buffer of about 72 KB allocated on the thread's first such call, and runs the
+/// outer-product tiles over it (<see cref="GemmPackedKernels"/>). No call allocates after that. Each call picks the
+/// widest register the CPU accelerates that the vectorised dimension fills at least once: 16 floats (AVX-512), 8, 4,
+/// else scalar. Sums are accumulated per lane in float and combined at the end, so results differ from a sequential
+/// loop only by float rounding.
 /// </remarks>
 public static class Gemm
 {
@@ -37,7 +39,18 @@ public static class Gemm
         ref float pa = ref MemoryMarshal.GetReference(a);
         ref float pb = ref MemoryMarshal.GetReference(b);
         ref float pc = ref MemoryMarshal.GetReference(c);
-        if (Vector512.IsHardwareAccelerated && k >= 16)
+        if (m >= GemmPackedKernels.MinRows && Vector256.IsHardwareAccelerated && n >= 16)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                GemmPackedKernels.MatMulNT<Simd512, Vector512<float>>(ref pa, ref pb, ref pc, m, n, k, accumulate);
+            }
+            else
+            {
+                GemmPackedKernels.MatMulNT<Simd256, Vector256<float>>(ref pa, ref pb, ref pc, m, n, k, accumulate);
+            }
+        }
+        else if (Vector512.IsHardwareAccelerated && k >= 16)
         {
             GemmDotKernels.MatMulNT<Simd512, Vector512<float>>(ref pa, ref pb, ref pc, m, n, k, accumulate);
         }

@@ -8,14 +8,20 @@ namespace RnnGen.Kernels;
 /// registers (64 columns with AVX-512) lives in 16 accumulators while k runs; each step loads 4 registers of
 /// one row of B and broadcasts 4 elements of Â, for 16 FMAs. <c>Â(i, p) = a[i·rowStride + p·colStride]</c>, so the
 /// same kernel serves <c>A·B</c> (NN: rowStride = k, colStride = 1) and <c>Aᵀ·B</c> (TN: rowStride = 1,
-/// colStride = m) without packing. The last columns that do not fill a register are one overlapping register
-/// ending at column n whose already-finished lanes are left as they were (needs <c>n ≥ Lanes</c>; the
-/// dispatcher picks a narrower register otherwise).
+/// colStride = m). The last columns that do not fill a register are one overlapping register ending at column n
+/// whose already-finished lanes are left as they were (needs <c>n ≥ Lanes</c>; the dispatcher picks a narrower
+/// register otherwise).
 /// </summary>
+/// <remarks>
+/// Â is read in place. Copying it into 4-row strips contiguous along k (for TN, where one k step jumps a whole row
+/// of A) was measured slower on the language model's shapes than the strided broadcasts, so there is no packing here.
+/// </remarks>
 internal static class GemmOuterKernels
 {
-    // Rows of C per block: its slice of Â (rows × KChunk) stays in L2 while every column panel of B passes.
-    private const int RowBlock = 64;
+    // Rows of C per block: the block of C (rows × n, up to 256 KiB), its slice of Â (rows × KChunk) and the chunk of
+    // B (KChunk × n) stay in L2 together while the k chunks pass, so B is streamed from memory once per block.
+    private const int RowBlockFloats = 64 * 1024;
+    private const int MaxRowBlock = 256;
 
     // Rows of B per pass: the kernel's panel of B (KChunk × 4 registers, 32 KiB with AVX-512) stays in L1
     // while all row tiles of the block use it. C is loaded and stored once per chunk.
@@ -23,56 +29,75 @@ internal static class GemmOuterKernels
 
     public static void Run<TOps, TVec>(ref float a, nint rowStride, nint colStride, ref float b, ref float c, int m, int n, int k, bool accumulate)
         where TOps : struct, ISimdFloat<TVec>
+        where TVec : struct =>
+        Run<TOps, TVec>(ref a, rowStride, colStride, ref b, n, ref c, n, m, n, k, accumulate);
+
+    /// <summary>
+    /// <c>C[m, n] (+)= Â·B</c> with B's rows <paramref name="ldb"/> apart and C's rows <paramref name="ldc"/> apart
+    /// (n ≥ Lanes).
+    /// </summary>
+    public static void Run<TOps, TVec>(ref float a, nint rowStride, nint colStride, ref float b, nint ldb, ref float c, nint ldc, int m, int n, int k, bool accumulate)
+        where TOps : struct, ISimdFloat<TVec>
         where TVec : struct
     {
-        int lanes = TOps.Lanes;
-        int panel = 4 * lanes;
-        for (int i0 = 0; i0 < m; i0 += RowBlock)
+        int rowBlock = Math.Clamp((RowBlockFloats / n) & ~3, 4, MaxRowBlock);
+        for (int i0 = 0; i0 < m; i0 += rowBlock)
         {
-            int iEnd = Math.Min(i0 + RowBlock, m);
+            int rows = Math.Min(rowBlock, m - i0);
             for (int p0 = 0; p0 < k; p0 += KChunk)
             {
                 int length = Math.Min(KChunk, k - p0);
                 bool add = accumulate || p0 > 0;
-                ref float chunkA = ref Unsafe.Add(ref a, p0 * colStride);
-                ref float chunkB = ref Unsafe.Add(ref b, (nint)p0 * n);
-                int j = 0;
-                for (; j + panel <= n; j += panel)
-                {
-                    int i = i0;
-                    for (; i + 4 <= iEnd; i += 4)
-                    {
-                        Tile4x4<TOps, TVec>(ref Unsafe.Add(ref chunkA, i * rowStride), rowStride, colStride, ref Unsafe.Add(ref chunkB, j), n, length, ref Unsafe.Add(ref c, ((nint)i * n) + j), n, add);
-                    }
+                ref float blockA = ref Unsafe.Add(ref a, (i0 * rowStride) + (p0 * colStride));
+                ref float chunkB = ref Unsafe.Add(ref b, p0 * ldb);
+                ref float blockC = ref Unsafe.Add(ref c, i0 * ldc);
+                Block<TOps, TVec>(ref blockA, rowStride, colStride, ref chunkB, ldb, ref blockC, ldc, rows, n, length, add);
+            }
+        }
+    }
 
-                    for (; i < iEnd; i++)
-                    {
-                        Tile1x4<TOps, TVec>(ref Unsafe.Add(ref chunkA, i * rowStride), colStride, ref Unsafe.Add(ref chunkB, j), n, length, ref Unsafe.Add(ref c, ((nint)i * n) + j), add);
-                    }
-                }
+    /// <summary>One block of rows of C and one k chunk, over all columns.</summary>
+    private static void Block<TOps, TVec>(ref float a, nint rowStride, nint colStride, ref float b, nint ldb, ref float c, nint ldc, int rows, int n, int length, bool add)
+        where TOps : struct, ISimdFloat<TVec>
+        where TVec : struct
+    {
+        int lanes = TOps.Lanes;
+        int panel = 4 * lanes;
+        int j = 0;
+        for (; j + panel <= n; j += panel)
+        {
+            int i = 0;
+            for (; i + 4 <= rows; i += 4)
+            {
+                Tile4x4<TOps, TVec>(ref Unsafe.Add(ref a, i * rowStride), rowStride, colStride, ref Unsafe.Add(ref b, j), ldb, length, ref Unsafe.Add(ref c, (i * ldc) + j), ldc, add);
+            }
 
-                for (; j < n; j += lanes)
-                {
-                    // The last register overlaps the previous one: only its lanes from column j on are new.
-                    TVec mask = TOps.AllBitsSet;
-                    if (j + lanes > n)
-                    {
-                        int last = n - lanes;
-                        mask = TOps.TailMask(j - last);
-                        j = last;
-                    }
+            for (; i < rows; i++)
+            {
+                Tile1x4<TOps, TVec>(ref Unsafe.Add(ref a, i * rowStride), colStride, ref Unsafe.Add(ref b, j), ldb, length, ref Unsafe.Add(ref c, (i * ldc) + j), add);
+            }
+        }
 
-                    int i = i0;
-                    for (; i + 4 <= iEnd; i += 4)
-                    {
-                        Tile4x1<TOps, TVec>(ref Unsafe.Add(ref chunkA, i * rowStride), rowStride, colStride, ref Unsafe.Add(ref chunkB, j), n, length, ref Unsafe.Add(ref c, ((nint)i * n) + j), n, add, mask);
-                    }
+        for (; j < n; j += lanes)
+        {
+            // The last register overlaps the previous one: only its lanes from column j on are new.
+            TVec mask = TOps.AllBitsSet;
+            if (j + lanes > n)
+            {
+                int last = n - lanes;
+                mask = TOps.TailMask(j - last);
+                j = last;
+            }
 
-                    for (; i < iEnd; i++)
-                    {
-                        Tile1x1<TOps, TVec>(ref Unsafe.Add(ref chunkA, i * rowStride), colStride, ref Unsafe.Add(ref chunkB, j), n, length, ref Unsafe.Add(ref c, ((nint)i * n) + j), add, mask);
-                    }
-                }
+            int i = 0;
+            for (; i + 4 <= rows; i += 4)
+            {
+                Tile4x1<TOps, TVec>(ref Unsafe.Add(ref a, i * rowStride), rowStride, colStride, ref Unsafe.Add(ref b, j), ldb, length, ref Unsafe.Add(ref c, (i * ldc) + j), ldc, add, mask);
+            }
+
+            for (; i < rows; i++)
+            {
+                Tile1x1<TOps, TVec>(ref Unsafe.Add(ref a, i * rowStride), colStride, ref Unsafe.Add(ref b, j), ldb, length, ref Unsafe.Add(ref c, (i * ldc) + j), add, mask);
             }
         }
     }

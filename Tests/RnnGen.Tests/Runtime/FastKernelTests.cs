@@ -106,6 +106,8 @@ public sealed class FastKernelTests
     [InlineData(1, 800, 200)] // batch 1
     [InlineData(800, 1, 200)]
     [InlineData(1, 1, 800)]
+    [InlineData(70, 520, 33)] // NT with B packed in panels of 128 columns, the last one widened to 136
+    [InlineData(1030, 70, 140)] // several row blocks with leftover rows
     public void Gemm_LargerShapes_AreExact(int m, int n, int k)
     {
         var random = new Random((m * 31) + (n * 7) + k);
@@ -142,6 +144,24 @@ public sealed class FastKernelTests
                             CheckExact(form, x, r, y, accumulate, random, width);
                         }
                     }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Gemm_PackedNT_EachRegisterWidth_IsExact(Width width)
+    {
+        int lanes = (int)width;
+        var random = new Random(23 + lanes);
+        foreach (int m in new[] { 1, 5, 67 })
+        {
+            foreach (int n in new[] { lanes, lanes + 3, 300, 520 })
+            {
+                foreach (int k in new[] { 1, 7, 130 })
+                {
+                    CheckExact(Form.NT, m, n, k, accumulate: (m + n + k) % 2 == 0, random, width, packed: true);
                 }
             }
         }
@@ -205,7 +225,7 @@ public sealed class FastKernelTests
         }
     }
 
-    private static void CheckExact(Form form, int m, int n, int k, bool accumulate, Random random, Width? width)
+    private static void CheckExact(Form form, int m, int n, int k, bool accumulate, Random random, Width? width, bool packed = false)
     {
         int sizeA = m * k, sizeB = n * k;
 
@@ -221,7 +241,7 @@ public sealed class FastKernelTests
         c.AsSpan(m * n).Fill(Sentinel);
         var initial = c.AsSpan(0, m * n).ToArray();
 
-        Run(form, a, b, c, m, n, k, accumulate, width);
+        Run(form, a, b, c, m, n, k, accumulate, width, packed);
 
         var expected = Naive(form, a, b, accumulate ? initial : null, m, n, k);
         for (int i = 0; i < m * n; i++)
@@ -247,7 +267,7 @@ public sealed class FastKernelTests
         }
     }
 
-    private static void Run(Form form, float[] a, float[] b, float[] c, int m, int n, int k, bool accumulate, Width? width)
+    private static void Run(Form form, float[] a, float[] b, float[] c, int m, int n, int k, bool accumulate, Width? width, bool packed = false)
     {
         if (width is null)
         {
@@ -256,6 +276,19 @@ public sealed class FastKernelTests
                 case Form.NT: Gemm.MatMulNT(a, b, c, m, n, k, accumulate); break;
                 case Form.NN: Gemm.MatMulNN(a, b, c, m, n, k, accumulate); break;
                 default: Gemm.MatMulTN(a, b, c, m, n, k, accumulate); break;
+            }
+
+            return;
+        }
+
+        if (form == Form.NT && packed)
+        {
+            switch (width.Value)
+            {
+                case Width.V512: GemmPackedKernels.MatMulNT<Simd512, Vector512<float>>(ref a[0], ref b[0], ref c[0], m, n, k, accumulate); break;
+                case Width.V256: GemmPackedKernels.MatMulNT<Simd256, Vector256<float>>(ref a[0], ref b[0], ref c[0], m, n, k, accumulate); break;
+                case Width.V128: GemmPackedKernels.MatMulNT<Simd128, Vector128<float>>(ref a[0], ref b[0], ref c[0], m, n, k, accumulate); break;
+                default: GemmPackedKernels.MatMulNT<SimdScalar, float>(ref a[0], ref b[0], ref c[0], m, n, k, accumulate); break;
             }
 
             return;
