@@ -76,7 +76,11 @@ internal interface ISimdFloat<TVec>
 internal static class SimdMasks
 {
     /// <summary>16 clear lanes then 16 set ones: loading 16 (or fewer) lanes at <c>16 − first</c> sets lanes ≥ <c>first</c>.</summary>
-    internal static ReadOnlySpan<int> TailMaskTable =>
+    /// <remarks>
+    /// An array rather than a <c>ReadOnlySpan</c> over constant data: unoptimised code reads the latter through a
+    /// helper that allocates on every call.
+    /// </remarks>
+    private static readonly int[] s_tailMaskTable =
     [
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
@@ -84,7 +88,7 @@ internal static class SimdMasks
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ref int TailMaskAt(int firstLane) =>
-        ref Unsafe.Add(ref MemoryMarshal.GetReference(TailMaskTable), 16 - firstLane);
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_tailMaskTable), 16 - firstLane);
 }
 
 /// <summary>16 floats per <c>zmm</c> register (AVX-512). Use only when <c>Vector512.IsHardwareAccelerated</c>.</summary>

@@ -47,7 +47,7 @@ public sealed class KernelBenchmarkConfig : ManualConfig
         AddColumn(StatisticColumn.Median);
         AddColumn(new GflopsColumn(), new PercentOfPeakColumn(peakGflops), new NanosecondsPerElementColumn());
         AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams);
-        SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend);
+        SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend).WithMaxParameterColumnWidth(40);
     }
 }
 

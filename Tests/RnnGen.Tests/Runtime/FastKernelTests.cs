@@ -168,6 +168,34 @@ public sealed class FastKernelTests
     }
 
     [Fact]
+    public void Kernels_AfterFirstCallOnThread_AllocateNothing()
+    {
+        // The packed A·Bᵀ path allocates its per-thread panel buffer once; nothing else may allocate.
+        var a = new float[100 * 70];
+        var b = new float[80 * 70];
+        var c = new float[100 * 80];
+        var x = new float[1000];
+        void All()
+        {
+            Gemm.MatMulNT(a, b, c, 100, 80, 70, accumulate: false); // packed
+            Gemm.MatMulNT(a, b, c, 20, 80, 70, accumulate: true); // dot tiles
+            Gemm.MatMulNN(a, b, c, 100, 80, 70, accumulate: false);
+            Gemm.MatMulTN(a, b, c, 70, 56, 100, accumulate: true);
+            Activations.Tanh(x);
+            Activations.Sigmoid(x);
+            Activations.SoftmaxRows(x, 10, 100);
+            Activations.TanhBackward(a.AsSpan(0, 1000), x);
+            Vec.AddColumnSums(a, 100, x.AsSpan(0, 70));
+        }
+
+        All();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        All();
+        All();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Gemm_EmptySum_ClearsOrKeepsC()
     {
         var c = new[] { 1f, 2f, 3f, 4f, 5f, 6f, Sentinel };
