@@ -5,8 +5,8 @@ namespace RnnGen.Kernels;
 
 /// <summary>
 /// <c>C = A·Bᵀ</c> for many rows of A: B is copied, transposed, one panel at a time into a per-thread buffer and
-/// the outer-product tiles of <see cref="GemmOuterKernels"/> run over it. The copy costs about one pass over B per
-/// k chunk and is shared by all m rows, so it pays once m is large (the dot-product tiles of
+/// the outer-product tiles of <see cref="GemmOuterKernels"/> run over it. The copy is one pass over B per call,
+/// shared by all m rows, so it pays once m is large (the dot-product tiles of
 /// <see cref="GemmDotKernels"/> spend a fixed horizontal reduction on every 4×4 block of C instead).
 /// </summary>
 /// <remarks>

@@ -12,6 +12,8 @@ namespace RnnGen.Kernels;
 /// fully inlined copy per struct, so <see cref="Simd512"/>, <see cref="Simd256"/>, <see cref="Simd128"/>
 /// and <see cref="SimdScalar"/> (one lane, the portable fallback) run the same algorithm.
 /// Masks are vectors whose lanes are all ones (true) or all zeros (false), as the hardware compares give.
+/// Implementations touch no static fields: a class-initialisation check is a call, and a call inside a kernel makes
+/// the JIT spill every accumulator register around its loop.
 /// </summary>
 internal interface ISimdFloat<TVec>
     where TVec : struct
@@ -70,25 +72,6 @@ internal interface ISimdFloat<TVec>
 
     /// <summary><c>[Σa, Σb, Σc, Σd]</c>: four horizontal sums at once, sharing the shuffles.</summary>
     static abstract Vector128<float> Sum4(TVec a, TVec b, TVec c, TVec d);
-}
-
-/// <summary>Shared data for the <see cref="ISimdFloat{TVec}"/> implementations.</summary>
-internal static class SimdMasks
-{
-    /// <summary>16 clear lanes then 16 set ones: loading 16 (or fewer) lanes at <c>16 − first</c> sets lanes ≥ <c>first</c>.</summary>
-    /// <remarks>
-    /// An array rather than a <c>ReadOnlySpan</c> over constant data: unoptimised code reads the latter through a
-    /// helper that allocates on every call.
-    /// </remarks>
-    private static readonly int[] s_tailMaskTable =
-    [
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    ];
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ref int TailMaskAt(int firstLane) =>
-        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_tailMaskTable), 16 - firstLane);
 }
 
 /// <summary>16 floats per <c>zmm</c> register (AVX-512). Use only when <c>Vector512.IsHardwareAccelerated</c>.</summary>
@@ -151,7 +134,8 @@ internal readonly struct Simd512 : ISimdFloat<Vector512<float>>
         value * Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> TailMask(int firstLane) => Vector512.LoadUnsafe(ref SimdMasks.TailMaskAt(firstLane)).AsSingle();
+    public static Vector512<float> TailMask(int firstLane) =>
+        Vector512.GreaterThanOrEqual(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(firstLane)).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
@@ -237,7 +221,8 @@ internal readonly struct Simd256 : ISimdFloat<Vector256<float>>
         value * Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> TailMask(int firstLane) => Vector256.LoadUnsafe(ref SimdMasks.TailMaskAt(firstLane)).AsSingle();
+    public static Vector256<float> TailMask(int firstLane) =>
+        Vector256.GreaterThanOrEqual(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(firstLane)).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
@@ -320,7 +305,8 @@ internal readonly struct Simd128 : ISimdFloat<Vector128<float>>
         value * Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> TailMask(int firstLane) => Vector128.LoadUnsafe(ref SimdMasks.TailMaskAt(firstLane)).AsSingle();
+    public static Vector128<float> TailMask(int firstLane) =>
+        Vector128.GreaterThanOrEqual(Vector128.Create(0, 1, 2, 3), Vector128.Create(firstLane)).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector128<float> value) => Vector128.Sum(value);
@@ -348,13 +334,11 @@ internal readonly struct Simd128 : ISimdFloat<Vector128<float>>
 /// <summary>One float per "register": the portable fallback, running the same algorithms lane by lane.</summary>
 internal readonly struct SimdScalar : ISimdFloat<float>
 {
-    private static readonly float SetBits = BitConverter.Int32BitsToSingle(-1);
-
     public static int Lanes => 1;
 
     public static float Zero => 0f;
 
-    public static float AllBitsSet => SetBits;
+    public static float AllBitsSet => BitConverter.Int32BitsToSingle(-1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Create(float value) => value;
@@ -395,7 +379,7 @@ internal readonly struct SimdScalar : ISimdFloat<float>
         BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(left) ^ BitConverter.SingleToInt32Bits(right));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float LessThan(float left, float right) => left < right ? SetBits : 0f;
+    public static float LessThan(float left, float right) => left < right ? AllBitsSet : 0f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Select(float mask, float ifTrue, float ifFalse) => BitConverter.SingleToInt32Bits(mask) != 0 ? ifTrue : ifFalse;
@@ -407,7 +391,7 @@ internal readonly struct SimdScalar : ISimdFloat<float>
     public static float ScaleByPowerOfTwo(float value, float n) => value * BitConverter.Int32BitsToSingle(((int)n + 127) << 23);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float TailMask(int firstLane) => firstLane == 0 ? SetBits : 0f;
+    public static float TailMask(int firstLane) => firstLane == 0 ? AllBitsSet : 0f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(float value) => value;
