@@ -229,6 +229,7 @@ public sealed class FastKernelTests
     [InlineData(20, 800, 200)]
     [InlineData(17, 200, 800)]
     [InlineData(33, 65, 1031)]
+    [InlineData(100, 300, 200)] // NT through the packed path
     [InlineData(3, 7, 5)]
     public void Gemm_RandomReals_WithinFloatRounding(int m, int n, int k)
     {
