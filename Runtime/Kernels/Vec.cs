@@ -141,17 +141,41 @@ public static class Vec
     }
 
     /// <summary><c>sum[j] += Σ_r x[r, j]</c>: column sums of a <c>[rows, sum.Length]</c> matrix.</summary>
+    /// <remarks>
+    /// Blocked over rows: four rows are added together in registers and then to <paramref name="sum"/>, so
+    /// <paramref name="sum"/> is read and written once per four rows while the rows stream in order. (Summing a
+    /// panel of columns down all rows in registers was measured slower: it walks the matrix with a row-sized stride.)
+    /// </remarks>
     public static void AddColumnSums(ReadOnlySpan<float> x, int rows, Span<float> sum)
     {
         int cols = sum.Length;
-        if ((long)rows * cols > x.Length)
+        if (rows < 0 || (long)rows * cols > x.Length)
         {
             ThrowLength(rows * cols, x.Length, sum.Length);
         }
 
-        for (int r = 0; r < rows; r++)
+        if (rows == 0 || cols == 0)
         {
-            Axpy(1f, x.Slice(r * cols, cols), sum, cols);
+            return;
+        }
+
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float ps = ref MemoryMarshal.GetReference(sum);
+        if (Vector512.IsHardwareAccelerated && cols >= 16)
+        {
+            AddColumnSums<Simd512, Vector512<float>>(ref px, rows, cols, ref ps);
+        }
+        else if (Vector256.IsHardwareAccelerated && cols >= 8)
+        {
+            AddColumnSums<Simd256, Vector256<float>>(ref px, rows, cols, ref ps);
+        }
+        else if (Vector128.IsHardwareAccelerated && cols >= 4)
+        {
+            AddColumnSums<Simd128, Vector128<float>>(ref px, rows, cols, ref ps);
+        }
+        else
+        {
+            AddColumnSums<SimdScalar, float>(ref px, rows, cols, ref ps);
         }
     }
 
@@ -161,6 +185,15 @@ public static class Vec
         ref float px = ref MemoryMarshal.GetReference(x);
         int n = x.Length;
         int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var va = Vector512.Create(a);
+            for (; i <= n - 16; i += 16)
+            {
+                (Vector512.LoadUnsafe(ref px, (nuint)i) * va).StoreUnsafe(ref px, (nuint)i);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             var va = Vector256.Create(a);
@@ -191,6 +224,76 @@ public static class Vec
         }
 
         return total;
+    }
+
+    private static void AddColumnSums<TOps, TVec>(ref float x, int rows, int cols, ref float sum)
+        where TOps : struct, ISimdFloat<TVec>
+        where TVec : struct
+    {
+        int r = 0;
+        for (; r + 4 <= rows; r += 4)
+        {
+            ref float row0 = ref Unsafe.Add(ref x, (nint)r * cols);
+            ref float row1 = ref Unsafe.Add(ref row0, cols);
+            ref float row2 = ref Unsafe.Add(ref row0, 2 * cols);
+            ref float row3 = ref Unsafe.Add(ref row0, 3 * cols);
+            AddRows<TOps, TVec>(ref row0, ref row1, ref row2, ref row3, cols, ref sum);
+        }
+
+        for (; r < rows; r++)
+        {
+            ref float row = ref Unsafe.Add(ref x, (nint)r * cols);
+            AddRow<TOps, TVec>(ref row, cols, ref sum);
+        }
+    }
+
+    /// <summary><c>sum[j] += (a[j] + b[j]) + (c[j] + d[j])</c>: four sequential row streams, one pass over <c>sum</c>.</summary>
+    private static void AddRows<TOps, TVec>(ref float a, ref float b, ref float c, ref float d, int cols, ref float sum)
+        where TOps : struct, ISimdFloat<TVec>
+        where TVec : struct
+    {
+        int lanes = TOps.Lanes;
+        int j = 0;
+        for (; j <= cols - lanes; j += lanes)
+        {
+            TVec v = TOps.Add(
+                TOps.Add(TOps.Load(ref Unsafe.Add(ref a, j)), TOps.Load(ref Unsafe.Add(ref b, j))),
+                TOps.Add(TOps.Load(ref Unsafe.Add(ref c, j)), TOps.Load(ref Unsafe.Add(ref d, j))));
+            ref float target = ref Unsafe.Add(ref sum, j);
+            TOps.Store(TOps.Add(TOps.Load(ref target), v), ref target);
+        }
+
+        if (j < cols)
+        {
+            // The last register overlaps the previous one; only its lanes from column j on are added.
+            int last = cols - lanes;
+            TVec v = TOps.Add(
+                TOps.Add(TOps.Load(ref Unsafe.Add(ref a, last)), TOps.Load(ref Unsafe.Add(ref b, last))),
+                TOps.Add(TOps.Load(ref Unsafe.Add(ref c, last)), TOps.Load(ref Unsafe.Add(ref d, last))));
+            ref float target = ref Unsafe.Add(ref sum, last);
+            TOps.Store(TOps.Add(TOps.Load(ref target), TOps.And(v, TOps.TailMask(j - last))), ref target);
+        }
+    }
+
+    /// <summary><c>sum[j] += a[j]</c>, with the same overlapping last register.</summary>
+    private static void AddRow<TOps, TVec>(ref float a, int cols, ref float sum)
+        where TOps : struct, ISimdFloat<TVec>
+        where TVec : struct
+    {
+        int lanes = TOps.Lanes;
+        int j = 0;
+        for (; j <= cols - lanes; j += lanes)
+        {
+            ref float target = ref Unsafe.Add(ref sum, j);
+            TOps.Store(TOps.Add(TOps.Load(ref target), TOps.Load(ref Unsafe.Add(ref a, j))), ref target);
+        }
+
+        if (j < cols)
+        {
+            int last = cols - lanes;
+            ref float target = ref Unsafe.Add(ref sum, last);
+            TOps.Store(TOps.Add(TOps.Load(ref target), TOps.And(TOps.Load(ref Unsafe.Add(ref a, last)), TOps.TailMask(j - last))), ref target);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
