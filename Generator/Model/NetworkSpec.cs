@@ -95,4 +95,17 @@ internal sealed record NetworkSpec(
     bool IsStatic,
     int InputSize,
     int LayerDeclarationCount,
-    EquatableArray<LayerSpec> Layers);
+    EquatableArray<LayerSpec> Layers)
+{
+    /// <summary>Whether the class is a record (the generator writes plain classes only).</summary>
+    public bool IsRecord { get; init; }
+
+    /// <summary>The nearest base class that is itself a model, whose generated members this one would hide; or <see langword="null"/>.</summary>
+    public string? BaseModelName { get; init; }
+
+    /// <summary>
+    /// Names of the class's other members, declared in it or inherited (without private ones and those of
+    /// <c>object</c>): the generated members must not take any of them.
+    /// </summary>
+    public EquatableArray<string> OtherMemberNames { get; init; } = EquatableArray<string>.Empty;
+}

@@ -42,6 +42,7 @@ internal static class ModelParser
         }
 
         string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+        var layerNames = new HashSet<string>(layers.Select(l => l.Name));
         return new NetworkSpec(
             ns,
             type.Name,
@@ -51,8 +52,68 @@ internal static class ModelParser
             type.IsStatic,
             inputSize,
             declarations.Count,
-            new EquatableArray<LayerSpec>(layers));
+            new EquatableArray<LayerSpec>(layers))
+        {
+            IsRecord = type.IsRecord,
+            BaseModelName = BaseModel(type)?.Name,
+            OtherMemberNames = new EquatableArray<string>(MemberNamesThatMayClash(type, layerNames)),
+        };
     }
+
+    private static INamedTypeSymbol? BaseModel(INamedTypeSymbol type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.RnnModelAttribute))
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Names of members of <paramref name="type"/> other than its layers, declared in it or inherited (not
+    /// private, not from <c>object</c>), that a generated member could take: the names every model gets and
+    /// names with an underscore (per-layer members are <c>Layer_Suffix</c>). Others cannot clash, and leaving
+    /// them out keeps an unrelated edit to the class from changing its spec. Members RnnGen itself generated
+    /// are skipped, since the analyzers see the class together with its generated half.
+    /// </summary>
+    private static List<string> MemberNamesThatMayClash(INamedTypeSymbol type, HashSet<string> layerNames)
+    {
+        var names = new SortedSet<string>(System.StringComparer.Ordinal);
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                bool own = SymbolEqualityComparer.Default.Equals(current, type);
+                if (member.IsImplicitlyDeclared || !member.CanBeReferencedByName || IsGeneratedByRnnGen(member)
+                    || (own && layerNames.Contains(member.Name))
+                    || (!own && member.DeclaredAccessibility == Accessibility.Private))
+                {
+                    continue;
+                }
+
+                if (KnownNames.IsGeneratedMemberName(member.Name) || KnownNames.IsGeneratedTypeName(member.Name) || member.Name.IndexOf('_') >= 0)
+                {
+                    names.Add(member.Name);
+                }
+            }
+        }
+
+        return names.ToList();
+    }
+
+    /// <summary>
+    /// Whether every declaration of <paramref name="member"/> is in a file RnnGen generated; the compiler names such
+    /// files after the generator's assembly and type.
+    /// </summary>
+    private static bool IsGeneratedByRnnGen(ISymbol member) =>
+        member.DeclaringSyntaxReferences.Length > 0
+        && member.DeclaringSyntaxReferences.All(r => r.SyntaxTree.FilePath.Replace('\\', '/').Contains(GeneratedFolder));
+
+    private const string GeneratedFolder = "RnnGen.Generator/RnnGen.Generator.RnnModelGenerator/";
 
     /// <summary>
     /// The properties of <paramref name="type"/> that carry an RnnGen layer attribute, in declaration order.
@@ -101,7 +162,7 @@ internal static class ModelParser
         bool softmax = attributes.Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.SoftmaxAttribute);
         var definition = property.PartialImplementationPart is not null || property.IsPartialDefinition;
         // The generated implementation is a plain get-only property; any other form would not match it.
-        bool plainForm = property.RefKind == RefKind.None && !HasInheritanceModifier(property);
+        bool plainForm = property.RefKind == RefKind.None && !property.IsIndexer && !HasInheritanceModifier(property);
         return new LayerSpec(
             property.Name,
             kind,

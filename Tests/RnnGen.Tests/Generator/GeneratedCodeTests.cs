@@ -75,6 +75,31 @@ public sealed class GeneratedCodeTests
             $"'{m.Name}' is generated in every model but not reserved in KnownNames."));
     }
 
+    [Theory]
+    [MemberData(nameof(SnapshotModels.Names), MemberType = typeof(SnapshotModels))]
+    public void Every_member_generated_for_a_layer_is_a_name_the_rules_reserve(string name)
+    {
+        // The rules reject a layer or member named like another layer's generated members (RNN0013) from the
+        // suffix lists in KnownNames, which have to keep up with the planner and the emitters.
+        var run = GeneratorHarness.Run(SnapshotModels.Named(name).Source);
+        var spec = (NetworkSpec)Assert.Single(run.StepOutputs(RnnGen.Generator.RnnModelGenerator.Steps.Parse)).Value;
+        var generatedTree = run.Output.SyntaxTrees.Last();
+        var declaration = generatedTree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>().First(c => c.Identifier.ValueText == spec.ClassName);
+        var model = (INamedTypeSymbol?)run.Output.GetSemanticModel(generatedTree).GetDeclaredSymbol(declaration);
+        Assert.NotNull(model);
+        var generated = model.GetMembers()
+            .Where(m => m.CanBeReferencedByName && m.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == generatedTree))
+            .Select(m => m.Name)
+            .Where(n => !KnownNames.IsGeneratedMemberName(n) && !KnownNames.IsGeneratedTypeName(n))
+            .ToHashSet();
+
+        var reserved = spec.Layers
+            .SelectMany(l => KnownNames.LayerMemberSuffixes(l.Kind).Select(suffix => l.Name + suffix).Append("_" + l.Name + "Layer").Append(l.Name))
+            .ToHashSet();
+        Assert.All(generated, n => Assert.True(reserved.Contains(n), $"'{n}' is generated for a layer but not reserved in KnownNames.LayerMemberSuffixes."));
+        Assert.Contains(generated, n => n.EndsWith("_Forward", System.StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Every_committed_snapshot_belongs_to_a_model()
     {
