@@ -62,7 +62,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         {
             var location = LocationOf(type, properties, violation, context.CancellationToken);
             var args = violation.Arguments.Cast<object>().ToArray();
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(violation.Id), location, args));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(violation.Id), location, ArgumentProperties(violation), args));
         }
     }
 
@@ -110,6 +110,21 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
 
         return type.Locations.FirstOrDefault() ?? Location.None;
     }
+
+    /// <summary>The message arguments again as diagnostic properties (<c>Argument0</c>, ...), for the code fixes to read.</summary>
+    private static ImmutableDictionary<string, string?> ArgumentProperties(Violation violation)
+    {
+        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+        for (int i = 0; i < violation.Arguments.Count; i++)
+        {
+            properties.Add(ArgumentProperty(i), violation.Arguments[i]);
+        }
+
+        return properties.ToImmutable();
+    }
+
+    /// <summary>The key of message argument <paramref name="index"/> in a diagnostic's properties.</summary>
+    internal static string ArgumentProperty(int index) => "Argument" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The layer attribute of <paramref name="property"/>, or its first RnnGen attribute (such as a lone
