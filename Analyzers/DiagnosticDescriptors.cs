@@ -27,7 +27,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedModelType = Rule(
         DiagnosticIds.UnsupportedModelType,
         "Model class is of an unsupported kind",
-        "Model class '{0}' is {1}; declare the model as a plain partial class (not generic, static or a record, not derived from another model) whose enclosing types are partial and non-generic");
+        "Model class '{0}' is {1}; declare the model as a plain partial class (not generic, static, file-local or a record, not derived from another model) whose enclosing types are partial and non-generic");
 
     public static readonly DiagnosticDescriptor NoLayers = Rule(
         DiagnosticIds.NoLayers,

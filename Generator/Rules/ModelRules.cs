@@ -54,9 +54,9 @@ internal static class ModelRules
             Model(DiagnosticIds.GeneratedNameClash, spec.ClassName, "a type RnnGen generates in every model");
         }
 
-        if (spec.IsGeneric || spec.IsStatic || spec.IsRecord)
+        if (spec.IsGeneric || spec.IsStatic || spec.IsRecord || spec.IsFileLocal)
         {
-            Model(DiagnosticIds.UnsupportedModelType, spec.ClassName, spec.IsGeneric ? "a generic class" : spec.IsStatic ? "a static class" : "a record");
+            Model(DiagnosticIds.UnsupportedModelType, spec.ClassName, spec.IsGeneric ? "a generic class" : spec.IsStatic ? "a static class" : spec.IsRecord ? "a record" : "a file-local class, which the generated file cannot add to");
         }
 
         if (spec.BaseModelName is { } baseModel)
@@ -66,9 +66,14 @@ internal static class ModelRules
 
         foreach (var container in spec.Containers)
         {
-            if (container.IsGeneric || !container.IsPartial || container.Keyword == "interface")
+            if (container.IsGeneric || !container.IsPartial || container.Keyword == "interface" || container.IsFileLocal)
             {
-                Model(DiagnosticIds.UnsupportedModelType, spec.ClassName, container.IsGeneric ? $"nested in the generic type '{container.Name}'" : $"nested in '{container.Name}', which is not a partial class or struct");
+                Model(
+                    DiagnosticIds.UnsupportedModelType,
+                    spec.ClassName,
+                    container.IsGeneric ? $"nested in the generic type '{container.Name}'"
+                    : container.IsFileLocal ? $"nested in the file-local type '{container.Name}', which the generated file cannot add to"
+                    : $"nested in '{container.Name}', which is not a partial class or struct");
             }
         }
 
@@ -267,8 +272,8 @@ internal static class ModelRules
 
     /// <summary>
     /// Whether <paramref name="spec"/> breaks no error rule, so code can be generated for it. A class or
-    /// layer without a name, or two layers of one name, are compile errors already; generating code for
-    /// them would only repeat those errors in the generated file.
+    /// layer without a name, or two layers or a layer and another member of one name, are compile errors
+    /// already; generating code for them would only repeat those errors in the generated file.
     /// </summary>
     public static bool CanGenerate(NetworkSpec spec)
     {
@@ -289,6 +294,15 @@ internal static class ModelRules
         foreach (var layer in spec.Layers)
         {
             if (layer.Name.Length == 0 || !names.Add(layer.Name))
+            {
+                return false;
+            }
+        }
+
+        // Another member of a layer's name is the compiler's error CS0102 already.
+        foreach (string member in spec.OtherMemberNames)
+        {
+            if (names.Contains(member))
             {
                 return false;
             }

@@ -1,6 +1,10 @@
+extern alias analyzers;
+
+using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using RnnGen.Generator.Model;
 using Xunit;
 
@@ -98,6 +102,22 @@ public sealed class GeneratedCodeTests
             .ToHashSet();
         Assert.All(generated, n => Assert.True(reserved.Contains(n), $"'{n}' is generated for a layer but not reserved in KnownNames.LayerMemberSuffixes."));
         Assert.Contains(generated, n => n.EndsWith("_Forward", System.StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(SnapshotModels.Names), MemberType = typeof(SnapshotModels))]
+    public async System.Threading.Tasks.Task The_analyzer_finds_nothing_in_a_model_together_with_its_generated_code(string name)
+    {
+        // In a build and in the editor the analyzer sees the generated members too; those must not count as
+        // clashes with themselves (RNN0013).
+        var run = GeneratorHarness.Run(SnapshotModels.Named(name).Source);
+        Assert.Single(run.Sources);
+
+        var diagnostics = await run.Output
+            .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new analyzers::RnnGen.Analyzers.ModelAnalyzer()))
+            .GetAnalyzerDiagnosticsAsync();
+
+        Assert.True(diagnostics.IsEmpty, GeneratorRun.Describe(diagnostics));
     }
 
     [Fact]

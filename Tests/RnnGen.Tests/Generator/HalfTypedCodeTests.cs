@@ -71,6 +71,8 @@ public sealed class HalfTypedCodeTests
         ["layer named like another layer's field"] = (Model(RnnLayer + " [Dense(2)] public partial DenseLayer _RnnLayer { get; }"), false),
         ["method named like a generated type"] = (Model(RnnLayer + " public int Trainer() => 0;"), false),
         ["field named like a layer's offset"] = (Model(RnnLayer + " private const int Rnn_BiasHh = 0;"), false),
+        ["a layer and a method of one name"] = (Model(RnnLayer + " public void Rnn() { }"), false),
+        ["a layer and a broken property of one name"] = (Model("[SimpleRnnhidden: 8)] public partial SimpleRnnLayer Head { get; } [Dense(5), Softmax] public partial DenseLayer Head { get; }"), false),
         ["layer names that differ only in case"] = (Model(RnnLayer + " [SimpleRnn(hidden: 5)] public partial SimpleRnnLayer rnn { get; }"), true),
 
         // Softmax and the order of layers.
@@ -97,6 +99,9 @@ public sealed class HalfTypedCodeTests
         ["nested in a generic class"] = (Nested(RnnLayer, "internal partial class Outer<T>"), false),
         ["nested in an interface"] = (Nested(RnnLayer, "internal partial interface IOuter"), false),
         ["nested in a partial record struct"] = (Nested(RnnLayer, "internal partial record struct Outer"), true),
+        ["file-local class"] = (Model(RnnLayer, declaration: "file partial class M"), false),
+        ["nested in a file-local class"] = (Nested(RnnLayer, "file partial class Outer"), false),
+        ["layer property of a nullable type"] = (Model("[SimpleRnn(4)] public partial SimpleRnnLayer? Rnn { get; }"), false),
         ["abstract class"] = (Model(RnnLayer, declaration: "internal abstract partial class M"), true),
         ["derived from another model"] = (Model(RnnLayer) + "\n[RnnModel(InputSize = 3)] internal partial class N : M { [Dense(2)] public partial DenseLayer Head { get; } }", true),
 

@@ -147,6 +147,16 @@ public sealed class ModelAnalyzerTests
         new DiagnosticResult("RNN0002", DiagnosticSeverity.Error).WithLocation(0).WithArguments("M", "derived from the model 'Base', whose generated members it would hide"));
 
     [Fact]
+    public Task RNN0002_file_local_model() => Verify("""
+        [RnnModel(InputSize = 3)]
+        file partial class {|RNN0002:M|}
+        {
+            [SimpleRnn(hidden: 4)]
+            public partial SimpleRnnLayer Rnn { get; }
+        }
+        """);
+
+    [Fact]
     public Task RNN0003_no_layers() => Verify("""
         [RnnModel(InputSize = 3)]
         public partial class {|RNN0003:M|}
@@ -224,6 +234,9 @@ public sealed class ModelAnalyzerTests
 
             [Dense(2)]
             public static partial DenseLayer {|RNN0007:Static|} { get; }
+
+            [Dense(2)]
+            public partial DenseLayer? {|RNN0007:Nullable|} { get; }
         }
         """);
 
