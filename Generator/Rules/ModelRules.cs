@@ -3,7 +3,7 @@ using RnnGen.Generator.Model;
 
 namespace RnnGen.Generator.Rules;
 
-/// <summary>Where a violation points: the model class, or one layer (by index in declaration order).</summary>
+/// <summary>Where a violation points: the model class, one layer (by index in declaration order) or one of its arguments, or another member.</summary>
 internal enum ViolationTarget
 {
     ModelClass,
