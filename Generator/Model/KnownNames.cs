@@ -31,8 +31,43 @@ internal static class KnownNames
         "LoadPyTorch", "PyTorchLayers",
     };
 
+    /// <summary>
+    /// Suffixes of the members the emitter adds to the model class for each layer <c>L</c>, besides the field
+    /// <c>_LLayer</c>: offset constants of its tensors (<c>L_WeightIh</c>) and its <c>L_Forward</c>/<c>L_Backward</c>
+    /// methods. Keep in step with <c>NetworkPlanner</c> and the layer emitters.
+    /// </summary>
+    public static IReadOnlyList<string> LayerMemberSuffixes(LayerKind kind) => kind switch
+    {
+        LayerKind.SimpleRnn or LayerKind.Gru => RecurrentSuffixes,
+        LayerKind.Lstm => LstmSuffixes,
+        LayerKind.Dense => DenseSuffixes,
+        _ => Array.Empty<string>(),
+    };
+
+    private static readonly string[] RecurrentSuffixes =
+    {
+        "_WeightIh", "_WeightHh", "_BiasIh", "_BiasHh",
+        "_WeightIhReverse", "_WeightHhReverse", "_BiasIhReverse", "_BiasHhReverse",
+        "_Forward", "_Backward", "_Step",
+    };
+
+    private static readonly string[] LstmSuffixes =
+    {
+        "_WeightIh", "_WeightHh", "_BiasIh", "_BiasHh", "_Peephole",
+        "_WeightIhReverse", "_WeightHhReverse", "_BiasIhReverse", "_BiasHhReverse", "_PeepholeReverse",
+        "_Forward", "_Backward", "_Step",
+    };
+
+    private static readonly string[] DenseSuffixes = { "_Weight", "_Bias", "_Forward", "_Backward", "_Step" };
+
+    /// <summary>Names of the <c>DenseActivation</c> values, by value.</summary>
+    public static IReadOnlyList<string> DenseActivationNames { get; } = new[] { "Linear", "Tanh", "Relu", "Sigmoid" };
+
     /// <summary>Whether a layer named <paramref name="name"/> would clash with a generated member.</summary>
     public static bool IsGeneratedMemberName(string name) => GeneratedMembers.Contains(name);
+
+    /// <summary>The members the emitter adds to every model class.</summary>
+    public static IEnumerable<string> GeneratedMemberNames => GeneratedMembers;
 
     /// <summary>Whether a model class named <paramref name="name"/> would clash with a type generated inside it.</summary>
     public static bool IsGeneratedTypeName(string name) => name is "Workspace" or "Trainer" or "State";

@@ -26,7 +26,11 @@ internal enum OutputKind
 /// <param name="Name">The type's name.</param>
 /// <param name="IsPartial">Whether every declaration of the type is partial.</param>
 /// <param name="IsGeneric">Whether the type has type parameters.</param>
-internal sealed record ContainingTypeSpec(string Keyword, string Name, bool IsPartial, bool IsGeneric);
+internal sealed record ContainingTypeSpec(string Keyword, string Name, bool IsPartial, bool IsGeneric)
+{
+    /// <summary>Whether the type is declared <c>file</c>: visible in its own file only, so no other file can add to it.</summary>
+    public bool IsFileLocal { get; init; }
+}
 
 /// <summary>
 /// One layer as the user declared it, as plain data. Sizes that did not parse (missing or non-constant
@@ -102,4 +106,19 @@ internal sealed record NetworkSpec(
 {
     /// <summary>Whether <c>[RnnModel(Streaming = true)]</c> declares the model meant for stepping over a live stream.</summary>
     public bool Streaming { get; init; }
+
+    /// <summary>Whether the class is a record (the generator writes plain classes only).</summary>
+    public bool IsRecord { get; init; }
+
+    /// <summary>Whether the class is declared <c>file</c>: the generated half, in a file of its own, could not be part of it.</summary>
+    public bool IsFileLocal { get; init; }
+
+    /// <summary>The nearest base class that is itself a model, whose generated members this one would hide; or <see langword="null"/>.</summary>
+    public string? BaseModelName { get; init; }
+
+    /// <summary>
+    /// Names of the class's other members, declared in it or inherited (without private ones and those of
+    /// <c>object</c>): the generated members must not take any of them.
+    /// </summary>
+    public EquatableArray<string> OtherMemberNames { get; init; } = EquatableArray<string>.Empty;
 }

@@ -20,7 +20,7 @@ internal static class ModelParser
         var containers = new List<ContainingTypeSpec>();
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
-            containers.Insert(0, new ContainingTypeSpec(KeywordOf(outer), outer.Name, IsPartial(outer), outer.TypeParameters.Length > 0));
+            containers.Insert(0, new ContainingTypeSpec(KeywordOf(outer), outer.Name, IsPartial(outer), outer.TypeParameters.Length > 0) { IsFileLocal = outer.IsFileLocal });
         }
 
         var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.RnnModelAttribute);
@@ -29,7 +29,8 @@ internal static class ModelParser
 
         var layers = new List<LayerSpec>();
         var declarations = new HashSet<SyntaxNode>();
-        foreach (var property in LayerProperties(type))
+        var layerProperties = LayerProperties(type).ToList();
+        foreach (var property in layerProperties)
         {
             cancellationToken.ThrowIfCancellationRequested();
             layers.Add(ParseLayer(property));
@@ -55,8 +56,70 @@ internal static class ModelParser
             new EquatableArray<LayerSpec>(layers))
         {
             Streaming = streaming,
+            IsRecord = type.IsRecord,
+            IsFileLocal = type.IsFileLocal,
+            BaseModelName = BaseModel(type)?.Name,
+            OtherMemberNames = new EquatableArray<string>(MemberNamesThatMayClash(type, layerProperties)),
         };
     }
+
+    private static INamedTypeSymbol? BaseModel(INamedTypeSymbol type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.RnnModelAttribute))
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Names of members of <paramref name="type"/> other than its layers, declared in it or inherited (not
+    /// private, not from <c>object</c>), that a generated member could take: the names every model gets, names
+    /// with an underscore (per-layer members are <c>Layer_Suffix</c>) and, among its own members, the names of
+    /// layers. Others cannot clash, and leaving them out keeps an unrelated edit to the class from changing its
+    /// spec. Members RnnGen itself generated are skipped, since the analyzers see the class together with its
+    /// generated half.
+    /// </summary>
+    private static List<string> MemberNamesThatMayClash(INamedTypeSymbol type, List<IPropertySymbol> layerProperties)
+    {
+        var layers = new HashSet<ISymbol>(layerProperties, SymbolEqualityComparer.Default);
+        var layerNames = new HashSet<string>(layerProperties.Select(p => p.Name));
+        var names = new SortedSet<string>(System.StringComparer.Ordinal);
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            bool own = SymbolEqualityComparer.Default.Equals(current, type);
+            foreach (var member in current.GetMembers())
+            {
+                if (member.IsImplicitlyDeclared || !member.CanBeReferencedByName || IsGeneratedByRnnGen(member) || layers.Contains(member)
+                    || (!own && member.DeclaredAccessibility == Accessibility.Private))
+                {
+                    continue;
+                }
+
+                if (KnownNames.IsGeneratedMemberName(member.Name) || KnownNames.IsGeneratedTypeName(member.Name) || member.Name.IndexOf('_') >= 0
+                    || (own && layerNames.Contains(member.Name)))
+                {
+                    names.Add(member.Name);
+                }
+            }
+        }
+
+        return names.ToList();
+    }
+
+    /// <summary>
+    /// Whether every declaration of <paramref name="member"/> is in a file RnnGen generated; the compiler names such
+    /// files after the generator's assembly and type.
+    /// </summary>
+    private static bool IsGeneratedByRnnGen(ISymbol member) =>
+        member.DeclaringSyntaxReferences.Length > 0
+        && member.DeclaringSyntaxReferences.All(r => r.SyntaxTree.FilePath.Replace('\\', '/').Contains(GeneratedFolder));
+
+    private const string GeneratedFolder = "RnnGen.Generator/RnnGen.Generator.RnnModelGenerator/";
 
     /// <summary>
     /// The properties of <paramref name="type"/> that carry an RnnGen layer attribute, in declaration order.
@@ -106,7 +169,9 @@ internal static class ModelParser
         bool bidirectional = attributes.Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.BidirectionalAttribute);
         var definition = property.PartialImplementationPart is not null || property.IsPartialDefinition;
         // The generated implementation is a plain get-only property; any other form would not match it.
-        bool plainForm = property.RefKind == RefKind.None && !HasInheritanceModifier(property);
+        // A nullable annotation would make the two halves' types differ (CS9256).
+        bool plainForm = property.RefKind == RefKind.None && !property.IsIndexer && !HasInheritanceModifier(property)
+            && property.Type.NullableAnnotation != NullableAnnotation.Annotated;
         return new LayerSpec(
             property.Name,
             kind,

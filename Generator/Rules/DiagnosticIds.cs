@@ -17,6 +17,16 @@ internal static class DiagnosticIds
     public const string LargeModel = "RNN0012";
     public const string GeneratedNameClash = "RNN0013";
     public const string ModelTooLarge = "RNN0014";
+    public const string SoftmaxAfterActivation = "RNN0015";
+    public const string SoftmaxOverOneClass = "RNN0016";
+    public const string LayerOutsideModel = "RNN0017";
+    public const string LayerNamesDifferOnlyInCase = "RNN0018";
     public const string BidirectionalNotRecurrent = "RNN0019";
     public const string BidirectionalInStreamingModel = "RNN0020";
+
+    /// <summary>
+    /// The rules that are warnings: the model is still generated. Every other ID is an error, and a model with
+    /// an error gets no code. The descriptor table takes its severities from here.
+    /// </summary>
+    public static bool IsWarning(string id) => id is LargeModel or LayerOutsideModel or LayerNamesDifferOnlyInCase;
 }

@@ -3,12 +3,18 @@ using RnnGen.Generator.Model;
 
 namespace RnnGen.Generator.Rules;
 
-/// <summary>Where a violation points: the model class, or one layer (by index in declaration order).</summary>
+/// <summary>Where a violation points: the model class, one layer (by index in declaration order) or one of its arguments, or another member.</summary>
 internal enum ViolationTarget
 {
     ModelClass,
     LayerAttribute,
     LayerProperty,
+
+    /// <summary>One named argument of a layer attribute, <see cref="Violation.ArgumentName"/>; the attribute if it is not written.</summary>
+    LayerNamedArgument,
+
+    /// <summary>A member of the model class that is not a layer, named by the first message argument; the class if it is inherited.</summary>
+    Member,
 }
 
 /// <summary>One broken rule, as plain data; the analyzers turn it into a diagnostic at the right place.</summary>
@@ -18,8 +24,11 @@ internal enum ViolationTarget
 /// <param name="Arguments">Message arguments, in the order of the descriptor's format.</param>
 internal sealed record Violation(string Id, ViolationTarget Target, int LayerIndex, EquatableArray<string> Arguments)
 {
+    /// <summary>For <see cref="ViolationTarget.LayerNamedArgument"/>: the name of the argument, such as <c>Activation</c>.</summary>
+    public string? ArgumentName { get; init; }
+
     /// <summary>Whether the rule is a warning rather than an error.</summary>
-    public bool IsWarning => Id == DiagnosticIds.LargeModel;
+    public bool IsWarning => DiagnosticIds.IsWarning(Id);
 }
 
 /// <summary>
@@ -42,19 +51,29 @@ internal static class ModelRules
 
         if (KnownNames.IsGeneratedTypeName(spec.ClassName))
         {
-            Model(DiagnosticIds.GeneratedNameClash, spec.ClassName);
+            Model(DiagnosticIds.GeneratedNameClash, spec.ClassName, "a type RnnGen generates in every model");
         }
 
-        if (spec.IsGeneric || spec.IsStatic)
+        if (spec.IsGeneric || spec.IsStatic || spec.IsRecord || spec.IsFileLocal)
         {
-            Model(DiagnosticIds.UnsupportedModelType, spec.ClassName, spec.IsGeneric ? "a generic class" : "a static class");
+            Model(DiagnosticIds.UnsupportedModelType, spec.ClassName, spec.IsGeneric ? "a generic class" : spec.IsStatic ? "a static class" : spec.IsRecord ? "a record" : "a file-local class, which the generated file cannot add to");
+        }
+
+        if (spec.BaseModelName is { } baseModel)
+        {
+            Model(DiagnosticIds.UnsupportedModelType, spec.ClassName, $"derived from the model '{baseModel}', whose generated members it would hide");
         }
 
         foreach (var container in spec.Containers)
         {
-            if (container.IsGeneric || !container.IsPartial || container.Keyword == "interface")
+            if (container.IsGeneric || !container.IsPartial || container.Keyword == "interface" || container.IsFileLocal)
             {
-                Model(DiagnosticIds.UnsupportedModelType, spec.ClassName, container.IsGeneric ? $"nested in the generic type '{container.Name}'" : $"nested in '{container.Name}', which is not a partial class or struct");
+                Model(
+                    DiagnosticIds.UnsupportedModelType,
+                    spec.ClassName,
+                    container.IsGeneric ? $"nested in the generic type '{container.Name}'"
+                    : container.IsFileLocal ? $"nested in the file-local type '{container.Name}', which the generated file cannot add to"
+                    : $"nested in '{container.Name}', which is not a partial class or struct");
             }
         }
 
@@ -72,6 +91,15 @@ internal static class ModelRules
         if (spec.InputSize <= 0 || spec.InputSize > ShapeLimits.MaxInputSize)
         {
             Model(DiagnosticIds.InputSizeMissing, spec.ClassName, spec.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), ShapeLimits.MaxInputSize.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var generatedNames = GeneratedNames(spec);
+        foreach (string member in spec.OtherMemberNames)
+        {
+            if (generatedNames.TryGetValue(member, out string? owner))
+            {
+                found.Add(new Violation(DiagnosticIds.GeneratedNameClash, ViolationTarget.Member, -1, new EquatableArray<string>(new[] { member, owner })));
+            }
         }
 
         bool sequence = true;
@@ -108,9 +136,19 @@ internal static class ModelRules
                 continue;
             }
 
-            if (KnownNames.IsGeneratedMemberName(layer.Name))
+            if (generatedNames.TryGetValue(layer.Name, out string? owner))
             {
-                Layer(DiagnosticIds.GeneratedNameClash, ViolationTarget.LayerProperty, i, layer.Name);
+                Layer(DiagnosticIds.GeneratedNameClash, ViolationTarget.LayerProperty, i, layer.Name, owner);
+            }
+
+            for (int j = 0; j < i; j++)
+            {
+                string other = spec.Layers[j].Name;
+                if (other != layer.Name && string.Equals(other, layer.Name, System.StringComparison.OrdinalIgnoreCase))
+                {
+                    Layer(DiagnosticIds.LayerNamesDifferOnlyInCase, ViolationTarget.LayerProperty, i, layer.Name, other);
+                    break;
+                }
             }
 
             string expectedType = KnownNames.LayerTypeOf(layer.Kind);
@@ -136,6 +174,21 @@ internal static class ModelRules
             if (layer.Softmax && (layer.Kind != LayerKind.Dense || i != spec.Layers.Count - 1))
             {
                 Layer(DiagnosticIds.SoftmaxNotOnOutput, ViolationTarget.LayerProperty, i, layer.Name);
+            }
+
+            // Softmax is applied to W x + b itself; an activation in between would be silently left out.
+            if (layer.Softmax && layer.Kind == LayerKind.Dense && layer.Activation > 0 && layer.Activation < KnownNames.DenseActivationNames.Count)
+            {
+                found.Add(new Violation(DiagnosticIds.SoftmaxAfterActivation, ViolationTarget.LayerNamedArgument, i, new EquatableArray<string>(new[] { layer.Name, KnownNames.DenseActivationNames[layer.Activation] }))
+                {
+                    ArgumentName = "Activation",
+                });
+            }
+
+            // One class has probability 1 whatever the input: cross-entropy is 0 and its gradient too.
+            if (layer.Softmax && layer.Kind == LayerKind.Dense && layer.Size == 1 && !layer.HasInvalidArguments)
+            {
+                Layer(DiagnosticIds.SoftmaxOverOneClass, ViolationTarget.LayerAttribute, i, layer.Name);
             }
 
             if (layer.IsRecurrent && !sequence)
@@ -169,6 +222,50 @@ internal static class ModelRules
     }
 
     /// <summary>
+    /// Rules for properties that carry a layer attribute in a class without <c>[RnnModel]</c>: the generator never
+    /// sees such a class, so the attribute does nothing. Only the analyzers call this.
+    /// </summary>
+    /// <param name="className">The class that holds the properties.</param>
+    /// <param name="layerProperties">Names of its properties with a layer attribute or <c>[Softmax]</c>, in declaration order.</param>
+    public static List<Violation> CheckClassWithoutModelAttribute(string className, IReadOnlyList<string> layerProperties)
+    {
+        var found = new List<Violation>();
+        for (int i = 0; i < layerProperties.Count; i++)
+        {
+            found.Add(new Violation(DiagnosticIds.LayerOutsideModel, ViolationTarget.LayerAttribute, i, new EquatableArray<string>(new[] { layerProperties[i], className })));
+        }
+
+        return found;
+    }
+
+    private const string EveryModel = "a member RnnGen generates in every model";
+
+    /// <summary>
+    /// Every name the generated code declares in the model class, with what it belongs to (for the message):
+    /// the members of every model, and each layer's field, offset constants and forward and backward methods.
+    /// </summary>
+    private static Dictionary<string, string> GeneratedNames(NetworkSpec spec)
+    {
+        var names = new Dictionary<string, string>(System.StringComparer.Ordinal);
+        foreach (string name in KnownNames.GeneratedMemberNames)
+        {
+            names[name] = EveryModel;
+        }
+
+        foreach (var layer in spec.Layers)
+        {
+            string owner = $"the member RnnGen generates for layer '{layer.Name}'";
+            names["_" + layer.Name + "Layer"] = owner;
+            foreach (string suffix in KnownNames.LayerMemberSuffixes(layer.Kind))
+            {
+                names[layer.Name + suffix] = owner;
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>
     /// Parameters of one layer (one direction of a bidirectional layer) reading <paramref name="inputSize"/> features, in 64 bits so that absurd sizes are
     /// reported rather than overflowed. Gated cells have one weight block per gate: LSTM 4 (3 when the input gate is
     /// coupled to the forget gate) plus one peephole vector per peeping gate, GRU 3.
@@ -194,8 +291,8 @@ internal static class ModelRules
 
     /// <summary>
     /// Whether <paramref name="spec"/> breaks no error rule, so code can be generated for it. A class or
-    /// layer without a name, or two layers of one name, are compile errors already; generating code for
-    /// them would only repeat those errors in the generated file.
+    /// layer without a name, or two layers or a layer and another member of one name, are compile errors
+    /// already; generating code for them would only repeat those errors in the generated file.
     /// </summary>
     public static bool CanGenerate(NetworkSpec spec)
     {
@@ -216,6 +313,15 @@ internal static class ModelRules
         foreach (var layer in spec.Layers)
         {
             if (layer.Name.Length == 0 || !names.Add(layer.Name))
+            {
+                return false;
+            }
+        }
+
+        // Another member of a layer's name is the compiler's error CS0102 already.
+        foreach (string member in spec.OtherMemberNames)
+        {
+            if (names.Contains(member))
             {
                 return false;
             }

@@ -1,6 +1,10 @@
+extern alias analyzers;
+
+using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using RnnGen.Generator.Model;
 using Xunit;
 
@@ -73,6 +77,47 @@ public sealed class GeneratedCodeTests
         Assert.All(shared, m => Assert.True(
             m is INamedTypeSymbol ? KnownNames.IsGeneratedTypeName(m.Name) : KnownNames.IsGeneratedMemberName(m.Name),
             $"'{m.Name}' is generated in every model but not reserved in KnownNames."));
+    }
+
+    [Theory]
+    [MemberData(nameof(SnapshotModels.Names), MemberType = typeof(SnapshotModels))]
+    public void Every_member_generated_for_a_layer_is_a_name_the_rules_reserve(string name)
+    {
+        // The rules reject a layer or member named like another layer's generated members (RNN0013) from the
+        // suffix lists in KnownNames, which have to keep up with the planner and the emitters.
+        var run = GeneratorHarness.Run(SnapshotModels.Named(name).Source);
+        var spec = (NetworkSpec)Assert.Single(run.StepOutputs(RnnGen.Generator.RnnModelGenerator.Steps.Parse)).Value;
+        var generatedTree = run.Output.SyntaxTrees.Last();
+        var declaration = generatedTree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>().First(c => c.Identifier.ValueText == spec.ClassName);
+        var model = (INamedTypeSymbol?)run.Output.GetSemanticModel(generatedTree).GetDeclaredSymbol(declaration);
+        Assert.NotNull(model);
+        var generated = model.GetMembers()
+            .Where(m => m.CanBeReferencedByName && m.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == generatedTree))
+            .Select(m => m.Name)
+            .Where(n => !KnownNames.IsGeneratedMemberName(n) && !KnownNames.IsGeneratedTypeName(n))
+            .ToHashSet();
+
+        var reserved = spec.Layers
+            .SelectMany(l => KnownNames.LayerMemberSuffixes(l.Kind).Select(suffix => l.Name + suffix).Append("_" + l.Name + "Layer").Append(l.Name))
+            .ToHashSet();
+        Assert.All(generated, n => Assert.True(reserved.Contains(n), $"'{n}' is generated for a layer but not reserved in KnownNames.LayerMemberSuffixes."));
+        Assert.Contains(generated, n => n.EndsWith("_Forward", System.StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(SnapshotModels.Names), MemberType = typeof(SnapshotModels))]
+    public async System.Threading.Tasks.Task The_analyzer_finds_nothing_in_a_model_together_with_its_generated_code(string name)
+    {
+        // In a build and in the editor the analyzer sees the generated members too; those must not count as
+        // clashes with themselves (RNN0013).
+        var run = GeneratorHarness.Run(SnapshotModels.Named(name).Source);
+        Assert.Single(run.Sources);
+
+        var diagnostics = await run.Output
+            .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new analyzers::RnnGen.Analyzers.ModelAnalyzer()))
+            .GetAnalyzerDiagnosticsAsync();
+
+        Assert.True(diagnostics.IsEmpty, GeneratorRun.Describe(diagnostics));
     }
 
     [Fact]

@@ -66,11 +66,22 @@ public sealed class HalfTypedCodeTests
         ["layer named like its class"] = (Model("[SimpleRnn(4)] public partial SimpleRnnLayer M { get; }"), true),
         ["two layers of the same name"] = (Model(RnnLayer + " [SimpleRnn(hidden: 5)] public partial SimpleRnnLayer Rnn { get; }"), false),
         ["layer attribute on a field"] = (Model(RnnLayer + " [Dense(2)] public DenseLayer? head;"), true),
+        ["layer declared as an indexer"] = (Model("[SimpleRnn(4)] public partial SimpleRnnLayer this[int i] { get; }"), false),
+        ["layer named like another layer's method"] = (Model(RnnLayer + " [Dense(2)] public partial DenseLayer Rnn_Forward { get; }"), false),
+        ["layer named like another layer's field"] = (Model(RnnLayer + " [Dense(2)] public partial DenseLayer _RnnLayer { get; }"), false),
+        ["method named like a generated type"] = (Model(RnnLayer + " public int Trainer() => 0;"), false),
+        ["field named like a layer's offset"] = (Model(RnnLayer + " private const int Rnn_BiasHh = 0;"), false),
+        ["a layer and a method of one name"] = (Model(RnnLayer + " public void Rnn() { }"), false),
+        ["a layer and a broken property of one name"] = (Model("[SimpleRnnhidden: 8)] public partial SimpleRnnLayer Head { get; } [Dense(5), Softmax] public partial DenseLayer Head { get; }"), false),
+        ["layer names that differ only in case"] = (Model(RnnLayer + " [SimpleRnn(hidden: 5)] public partial SimpleRnnLayer rnn { get; }"), true),
 
         // Softmax and the order of layers.
         ["softmax on a recurrent layer"] = (Model("[SimpleRnn(4), Softmax] public partial SimpleRnnLayer Rnn { get; }"), false),
         ["softmax before the last layer"] = (Model(RnnLayer + " [Dense(3), Softmax] public partial DenseLayer A { get; } [Dense(2)] public partial DenseLayer B { get; }"), false),
         ["softmax without a layer"] = (Model(RnnLayer + " [Softmax] public partial DenseLayer Head { get; }"), false),
+        ["softmax after an activation"] = (Model(RnnLayer + " [Dense(3, Activation = DenseActivation.Relu), Softmax] public partial DenseLayer Head { get; }"), false),
+        ["softmax after an explicitly linear layer"] = (Model(RnnLayer + " [Dense(3, Activation = DenseActivation.Linear), Softmax] public partial DenseLayer Head { get; }"), true),
+        ["softmax over one class"] = (Model(RnnLayer + " [Dense(1), Softmax] public partial DenseLayer Head { get; }"), false),
         ["recurrent layer after a many-to-one layer"] = (Model("[SimpleRnn(4, ReturnSequences = false)] public partial SimpleRnnLayer A { get; } [SimpleRnn(3)] public partial SimpleRnnLayer B { get; }"), false),
 
         // The model class.
@@ -88,6 +99,11 @@ public sealed class HalfTypedCodeTests
         ["nested in a generic class"] = (Nested(RnnLayer, "internal partial class Outer<T>"), false),
         ["nested in an interface"] = (Nested(RnnLayer, "internal partial interface IOuter"), false),
         ["nested in a partial record struct"] = (Nested(RnnLayer, "internal partial record struct Outer"), true),
+        ["file-local class"] = (Model(RnnLayer, declaration: "file partial class M"), false),
+        ["nested in a file-local class"] = (Nested(RnnLayer, "file partial class Outer"), false),
+        ["layer property of a nullable type"] = (Model("[SimpleRnn(4)] public partial SimpleRnnLayer? Rnn { get; }"), false),
+        ["abstract class"] = (Model(RnnLayer, declaration: "internal abstract partial class M"), true),
+        ["derived from another model"] = (Model(RnnLayer) + "\n[RnnModel(InputSize = 3)] internal partial class N : M { [Dense(2)] public partial DenseLayer Head { get; } }", true),
 
         // Unrelated errors around a valid model.
         ["a syntax error elsewhere in the file"] = (Model(RnnLayer) + "\ninternal class Broken { public void F() { int x = } }", true),

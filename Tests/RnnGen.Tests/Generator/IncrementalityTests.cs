@@ -107,6 +107,42 @@ public sealed class IncrementalityTests
         AssertAllCached(second, CachedOrUnchanged);
     }
 
+    [Fact]
+    public void Adding_a_member_that_cannot_clash_to_a_model_replans_nothing()
+    {
+        // The spec keeps only the names of other members that a generated member could take, so ordinary
+        // helpers added to a model leave it, and its plan and code, as they were.
+        var compilation = GeneratorHarness.Compile(Tagger, Regressor);
+        var first = GeneratorHarness.Run(compilation, GeneratorHarness.CreateDriver());
+        var tagger = compilation.SyntaxTrees.Single(t => t.FilePath == "Source0.cs");
+
+        string withHelper = Tagger.Replace("public partial class Tagger\n{", "public partial class Tagger\n{\n    public int Epochs { get; set; }\n", System.StringComparison.Ordinal);
+        Assert.NotEqual(Tagger, withHelper);
+        var second = GeneratorHarness.Run(compilation.ReplaceSyntaxTree(tagger, GeneratorHarness.Parse(withHelper, "Source0.cs")), first.Driver);
+
+        AssertAllCached(second, CachedOrUnchanged);
+    }
+
+    [Fact]
+    public void Adding_a_member_named_like_a_generated_one_stops_only_that_model()
+    {
+        var compilation = GeneratorHarness.Compile(Tagger, Regressor);
+        var first = GeneratorHarness.Run(compilation, GeneratorHarness.CreateDriver());
+        var tagger = compilation.SyntaxTrees.Single(t => t.FilePath == "Source0.cs");
+
+        string clashing = Tagger.Replace("public partial class Tagger\n{", "public partial class Tagger\n{\n    public void Forward() { }\n", System.StringComparison.Ordinal);
+        var second = GeneratorHarness.Run(compilation.ReplaceSyntaxTree(tagger, GeneratorHarness.Parse(clashing, "Source0.cs")), first.Driver);
+
+        var parsed = second.StepOutputs(RnnModelGenerator.Steps.Parse);
+        var taggerSpec = Assert.Single(parsed, p => ((NetworkSpec)p.Value).ClassName == "Tagger");
+        Assert.Equal(IncrementalStepRunReason.Modified, taggerSpec.Reason);
+        Assert.Contains("Forward", ((NetworkSpec)taggerSpec.Value).OtherMemberNames);
+        var plans = second.StepOutputs(RnnModelGenerator.Steps.Plan);
+        Assert.Equal(IncrementalStepRunReason.Removed, Assert.Single(plans, p => ((NetworkPlan)p.Value).Spec.ClassName == "Tagger").Reason);
+        Assert.Contains(Assert.Single(plans, p => ((NetworkPlan)p.Value).Spec.ClassName == "Regressor").Reason, CachedOrUnchanged);
+        Assert.Equal("Samples.Regressor.g.cs", Assert.Single(second.Sources).HintName);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

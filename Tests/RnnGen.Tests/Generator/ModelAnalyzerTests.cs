@@ -33,11 +33,52 @@ public sealed class ModelAnalyzerTests
         """);
 
     [Fact]
-    public Task A_class_without_the_model_attribute_is_not_checked() => Verify("""
+    public Task Valid_gated_models_with_every_option_and_other_members_have_no_diagnostics() => Verify("""
+        public class Base
+        {
+            public int Steps { get; set; }
+
+            private int Forward() => 0;
+        }
+
+        [RnnModel(InputSize = 3)]
+        public sealed partial class M : Base
+        {
+            private const int Hidden = 8;
+
+            [Lstm(hidden: Hidden, Peephole = true, CoupledInputForget = true)]
+            public partial LstmLayer Encoder { get; }
+
+            [Gru(6, ResetAfter = false, ReturnSequences = false)]
+            internal partial GruLayer Summary { get; }
+
+            [Dense(4, Activation = DenseActivation.Linear), Softmax]
+            public partial DenseLayer Head { get; }
+
+            public int Epochs { get; set; }
+
+            public string Describe() => nameof(Encoder);
+        }
+
+        [RnnModel(InputSize = 2)]
+        public abstract partial class Regressor
+        {
+            [SimpleRnn(4)]
+            public partial SimpleRnnLayer Rnn { get; }
+
+            [Dense(1, Activation = DenseActivation.Sigmoid)]
+            public partial DenseLayer Score { get; }
+        }
+        """);
+
+    [Fact]
+    public Task A_class_without_the_model_attribute_gets_only_the_misplaced_layer_warning() => Verify("""
         public class NotAModel
         {
-            [SimpleRnn(hidden: 0)]
+            [{|RNN0017:SimpleRnn(hidden: 0)|}]
             public SimpleRnnLayer? Rnn { get; }
+
+            public int Count { get; }
         }
         """);
 
@@ -71,6 +112,47 @@ public sealed class ModelAnalyzerTests
                 [SimpleRnn(hidden: 4)]
                 public partial SimpleRnnLayer Rnn { get; }
             }
+        }
+        """);
+
+    [Fact]
+    public Task RNN0002_record_model() => Verify(
+        """
+        [RnnModel(InputSize = 3)]
+        public partial record {|#0:M|}
+        {
+            [SimpleRnn(hidden: 4)]
+            public partial SimpleRnnLayer Rnn { get; }
+        }
+        """,
+        new DiagnosticResult("RNN0002", DiagnosticSeverity.Error).WithLocation(0).WithArguments("M", "a record"));
+
+    [Fact]
+    public Task RNN0002_model_derived_from_another_model() => Verify(
+        """
+        [RnnModel(InputSize = 3)]
+        public partial class Base
+        {
+            [SimpleRnn(hidden: 4)]
+            public partial SimpleRnnLayer Rnn { get; }
+        }
+
+        [RnnModel(InputSize = 3)]
+        public partial class {|#0:M|} : Base
+        {
+            [Dense(2)]
+            public partial DenseLayer Head { get; }
+        }
+        """,
+        new DiagnosticResult("RNN0002", DiagnosticSeverity.Error).WithLocation(0).WithArguments("M", "derived from the model 'Base', whose generated members it would hide"));
+
+    [Fact]
+    public Task RNN0002_file_local_model() => Verify("""
+        [RnnModel(InputSize = 3)]
+        file partial class {|RNN0002:M|}
+        {
+            [SimpleRnn(hidden: 4)]
+            public partial SimpleRnnLayer Rnn { get; }
         }
         """);
 
@@ -152,6 +234,19 @@ public sealed class ModelAnalyzerTests
 
             [Dense(2)]
             public static partial DenseLayer {|RNN0007:Static|} { get; }
+
+            [Dense(2)]
+            public partial DenseLayer? {|RNN0007:Nullable|} { get; }
+        }
+        """);
+
+    [Fact]
+    public Task RNN0007_layer_declared_as_an_indexer() => Verify("""
+        [RnnModel(InputSize = 3)]
+        public partial class M
+        {
+            [SimpleRnn(hidden: 4)]
+            public partial SimpleRnnLayer {|RNN0007:this|}[int index] { get; }
         }
         """);
 
@@ -262,6 +357,57 @@ public sealed class ModelAnalyzerTests
         """);
 
     [Fact]
+    public Task RNN0013_layer_named_like_another_layers_generated_member() => Verify(
+        """
+        [RnnModel(InputSize = 3)]
+        public partial class M
+        {
+            [Gru(hidden: 4)]
+            public partial GruLayer Encoder { get; }
+
+            [Dense(2)]
+            public partial DenseLayer {|#0:Encoder_Forward|} { get; }
+        }
+        """,
+        new DiagnosticResult("RNN0013", DiagnosticSeverity.Error).WithLocation(0).WithArguments("Encoder_Forward", "the member RnnGen generates for layer 'Encoder'"));
+
+    [Fact]
+    public Task RNN0013_other_members_named_like_generated_ones() => Verify(
+        """
+        [RnnModel(InputSize = 3)]
+        public partial class M
+        {
+            [SimpleRnn(hidden: 4)]
+            public partial SimpleRnnLayer Rnn { get; }
+
+            public int {|#0:Trainer|}() => 0;
+
+            private readonly int {|#1:Rnn_WeightIh|} = 1;
+        }
+        """,
+        new DiagnosticResult("RNN0013", DiagnosticSeverity.Error).WithLocation(0).WithArguments("Trainer", "a member RnnGen generates in every model"),
+        new DiagnosticResult("RNN0013", DiagnosticSeverity.Error).WithLocation(1).WithArguments("Rnn_WeightIh", "the member RnnGen generates for layer 'Rnn'"));
+
+    [Fact]
+    public Task RNN0013_model_deriving_from_a_class_with_a_generated_name() => Verify(
+        """
+        public class Base
+        {
+            public void Forward()
+            {
+            }
+        }
+
+        [RnnModel(InputSize = 3)]
+        public partial class {|#0:M|} : Base
+        {
+            [SimpleRnn(hidden: 4)]
+            public partial SimpleRnnLayer Rnn { get; }
+        }
+        """,
+        new DiagnosticResult("RNN0013", DiagnosticSeverity.Error).WithLocation(0).WithArguments("Forward", "a member RnnGen generates in every model"));
+
+    [Fact]
     public Task RNN0014_more_parameters_than_an_array_holds() => Verify(
         """
         [RnnModel(InputSize = 1_048_576)]
@@ -275,6 +421,71 @@ public sealed class ModelAnalyzerTests
         }
         """,
         new DiagnosticResult("RNN0014", DiagnosticSeverity.Error).WithLocation(0).WithArguments("M", "34,629,255,168", "2,147,483,591"));
+
+    [Fact]
+    public Task RNN0015_softmax_layer_with_an_activation() => Verify(
+        """
+        [RnnModel(InputSize = 3)]
+        public partial class M
+        {
+            [SimpleRnn(hidden: 4)]
+            public partial SimpleRnnLayer Rnn { get; }
+
+            [Dense(3, {|#0:Activation = DenseActivation.Tanh|}), Softmax]
+            public partial DenseLayer Head { get; }
+        }
+        """,
+        new DiagnosticResult("RNN0015", DiagnosticSeverity.Error).WithLocation(0).WithArguments("Head", "Tanh"));
+
+    [Fact]
+    public Task RNN0016_softmax_over_one_class() => Verify("""
+        [RnnModel(InputSize = 3)]
+        public partial class M
+        {
+            [SimpleRnn(hidden: 4)]
+            public partial SimpleRnnLayer Rnn { get; }
+
+            [{|RNN0016:Dense(1)|}, Softmax]
+            public partial DenseLayer Head { get; }
+        }
+        """);
+
+    [Fact]
+    public Task RNN0017_layer_attributes_in_a_class_without_the_model_attribute() => Verify(
+        """
+        public partial class Forgotten
+        {
+            [{|#0:Lstm(8)|}]
+            public partial LstmLayer Encoder { get; }
+
+            [{|#1:Dense(2)|}, Softmax]
+            public partial DenseLayer Head { get; }
+
+            [{|#2:Softmax|}]
+            public DenseLayer? Stray { get; }
+        }
+        """,
+        new DiagnosticResult("RNN0017", DiagnosticSeverity.Warning).WithLocation(0).WithArguments("Encoder", "Forgotten"),
+        new DiagnosticResult("RNN0017", DiagnosticSeverity.Warning).WithLocation(1).WithArguments("Head", "Forgotten"),
+        new DiagnosticResult("RNN0017", DiagnosticSeverity.Warning).WithLocation(2).WithArguments("Stray", "Forgotten"));
+
+    [Fact]
+    public Task RNN0018_layer_names_that_differ_only_in_case() => Verify(
+        """
+        [RnnModel(InputSize = 3)]
+        public partial class M
+        {
+            [SimpleRnn(hidden: 4)]
+            public partial SimpleRnnLayer Encoder { get; }
+
+            [SimpleRnn(hidden: 4)]
+            public partial SimpleRnnLayer {|#0:encoder|} { get; }
+
+            [Dense(2)]
+            public partial DenseLayer Head { get; }
+        }
+        """,
+        new DiagnosticResult("RNN0018", DiagnosticSeverity.Warning).WithLocation(0).WithArguments("encoder", "Encoder"));
 
     /// <summary>
     /// Runs <see cref="ModelAnalyzer"/> on <paramref name="body"/> (with <c>using RnnGen;</c> in front) and compares

@@ -66,7 +66,7 @@ public sealed class StreamingSpecTests
 
         var violation = Assert.Single(ModelRules.Check(spec));
         Assert.Equal(DiagnosticIds.GeneratedNameClash, violation.Id);
-        Assert.Equal("State", violation.Arguments.Single());
+        Assert.Equal("State", violation.Arguments[0]);
     }
 
     private static NetworkSpec Parse(string attribute, string layerName = "Encoder", string className = "M")
