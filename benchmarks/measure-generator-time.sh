@@ -2,7 +2,7 @@
 # Measures how long the RnnGen generator and analyzer take in a real build: writes a throwaway project with 20
 # models of mixed kinds into a temporary folder, builds it once (restore, referenced projects), then rebuilds it
 # with the compiler's analyzer and generator report (-p:ReportAnalyzer=true, detailed verbosity) and prints the
-# report's RnnGen lines. Usage: tools/measure-generator-time.sh [Debug|Release]
+# report's RnnGen lines. Usage: benchmarks/measure-generator-time.sh [Debug|Release]
 set -euo pipefail
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 repo="$(cd "$(dirname "$0")/.." && pwd)"
