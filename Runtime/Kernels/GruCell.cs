@@ -32,20 +32,34 @@ public static class GruCell
     {
         int h = hiddenSize;
         Check(batch, h, (gates.Length, 3), (hiddenGates.Length, 3), (previousHidden.Length, 1), (hidden.Length, 1));
+
+        // The gate blocks of a row are contiguous, so each nonlinearity is one vector pass over its block.
         for (int b = 0; b < batch; b++)
         {
             var row = gates.Slice(b * 3 * h, 3 * h);
             var hRow = hiddenGates.Slice(b * 3 * h, 3 * h);
-            int s = b * h;
+            var hPrev = previousHidden.Slice(b * h, h);
+            var hOut = hidden.Slice(b * h, h);
+
+            // r, z = σ(a_r + â_r), σ(a_z + â_z)
+            var rz = row.Slice(0, 2 * h);
+            Vec.Add(hRow.Slice(0, 2 * h), rz);
+            Activations.Sigmoid(rz);
+
+            // n = tanh(a_n + r ⊙ â_n)
+            var n = row.Slice(2 * h, h);
             for (int j = 0; j < h; j++)
             {
-                float r = Activations.SigmoidOf(row[j] + hRow[j]);
-                float z = Activations.SigmoidOf(row[h + j] + hRow[h + j]);
-                float n = MathF.Tanh(row[(2 * h) + j] + (r * hRow[(2 * h) + j]));
-                row[j] = r;
-                row[h + j] = z;
-                row[(2 * h) + j] = n;
-                hidden[s + j] = ((1f - z) * n) + (z * previousHidden[s + j]);
+                n[j] += row[j] * hRow[(2 * h) + j];
+            }
+
+            Activations.Tanh(n);
+
+            // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+            for (int j = 0; j < h; j++)
+            {
+                float z = row[h + j];
+                hOut[j] = ((1f - z) * n[j]) + (z * hPrev[j]);
             }
         }
     }

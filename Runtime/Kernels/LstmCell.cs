@@ -34,24 +34,48 @@ public static class LstmCell
         int h = hiddenSize;
         CheckStep(gates.Length, 4, previousCell.Length, cell.Length, hidden.Length, peephole.Length, 3, batch, h);
         bool peep = !peephole.IsEmpty;
+
+        // Each gate block of a row is contiguous, so the nonlinearities run as whole-block vector passes;
+        // only the products that tie the gates together are elementwise.
         for (int b = 0; b < batch; b++)
         {
             var row = gates.Slice(b * 4 * h, 4 * h);
-            int s = b * h;
+            var cPrev = previousCell.Slice(b * h, h);
+            var c = cell.Slice(b * h, h);
+            var hOut = hidden.Slice(b * h, h);
+            if (peep)
+            {
+                // a_i += p_i ⊙ c_{t−1}, a_f += p_f ⊙ c_{t−1}
+                for (int j = 0; j < h; j++)
+                {
+                    row[j] += peephole[j] * cPrev[j];
+                    row[h + j] += peephole[h + j] * cPrev[j];
+                }
+            }
+
+            // i, f = σ(a_i), σ(a_f); g = tanh(a_g)
+            Activations.Sigmoid(row.Slice(0, 2 * h));
+            Activations.Tanh(row.Slice(2 * h, h));
+
+            // c_t = f ⊙ c_{t−1} + i ⊙ g (then a_o += p_o ⊙ c_t)
             for (int j = 0; j < h; j++)
             {
-                float cPrev = previousCell[s + j];
-                float i = Activations.SigmoidOf(row[j] + (peep ? peephole[j] * cPrev : 0f));
-                float f = Activations.SigmoidOf(row[h + j] + (peep ? peephole[h + j] * cPrev : 0f));
-                float g = MathF.Tanh(row[(2 * h) + j]);
-                float c = (f * cPrev) + (i * g);
-                float o = Activations.SigmoidOf(row[(3 * h) + j] + (peep ? peephole[(2 * h) + j] * c : 0f));
-                row[j] = i;
-                row[h + j] = f;
-                row[(2 * h) + j] = g;
-                row[(3 * h) + j] = o;
-                cell[s + j] = c;
-                hidden[s + j] = o * MathF.Tanh(c);
+                float ct = (row[h + j] * cPrev[j]) + (row[j] * row[(2 * h) + j]);
+                c[j] = ct;
+                hOut[j] = ct;
+                if (peep)
+                {
+                    row[(3 * h) + j] += peephole[(2 * h) + j] * ct;
+                }
+            }
+
+            // o = σ(a_o); h_t = o ⊙ tanh(c_t)
+            var o = row.Slice(3 * h, h);
+            Activations.Sigmoid(o);
+            Activations.Tanh(hOut);
+            for (int j = 0; j < h; j++)
+            {
+                hOut[j] *= o[j];
             }
         }
     }
@@ -134,19 +158,42 @@ public static class LstmCell
         for (int b = 0; b < batch; b++)
         {
             var row = gates.Slice(b * 3 * h, 3 * h);
-            int s = b * h;
+            var cPrev = previousCell.Slice(b * h, h);
+            var c = cell.Slice(b * h, h);
+            var hOut = hidden.Slice(b * h, h);
+            if (peep)
+            {
+                // a_f += p_f ⊙ c_{t−1}
+                for (int j = 0; j < h; j++)
+                {
+                    row[j] += peephole[j] * cPrev[j];
+                }
+            }
+
+            // f = σ(a_f); g = tanh(a_g)
+            Activations.Sigmoid(row.Slice(0, h));
+            Activations.Tanh(row.Slice(h, h));
+
+            // c_t = f ⊙ c_{t−1} + (1 − f) ⊙ g (then a_o += p_o ⊙ c_t)
             for (int j = 0; j < h; j++)
             {
-                float cPrev = previousCell[s + j];
-                float f = Activations.SigmoidOf(row[j] + (peep ? peephole[j] * cPrev : 0f));
-                float g = MathF.Tanh(row[h + j]);
-                float c = (f * cPrev) + ((1f - f) * g);
-                float o = Activations.SigmoidOf(row[(2 * h) + j] + (peep ? peephole[h + j] * c : 0f));
-                row[j] = f;
-                row[h + j] = g;
-                row[(2 * h) + j] = o;
-                cell[s + j] = c;
-                hidden[s + j] = o * MathF.Tanh(c);
+                float f = row[j];
+                float ct = (f * cPrev[j]) + ((1f - f) * row[h + j]);
+                c[j] = ct;
+                hOut[j] = ct;
+                if (peep)
+                {
+                    row[(2 * h) + j] += peephole[h + j] * ct;
+                }
+            }
+
+            // o = σ(a_o); h_t = o ⊙ tanh(c_t)
+            var o = row.Slice(2 * h, h);
+            Activations.Sigmoid(o);
+            Activations.Tanh(hOut);
+            for (int j = 0; j < h; j++)
+            {
+                hOut[j] *= o[j];
             }
         }
     }
