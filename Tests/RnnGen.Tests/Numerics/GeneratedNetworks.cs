@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using RnnGen.Tests.Gated;
 using RnnGen.Tests.Models;
 
 namespace RnnGen.Tests.Numerics;
@@ -28,302 +29,70 @@ internal static class GeneratedNetworks
         [nameof(DenseFirstTagger)] = DenseFirstTaggerNetwork,
     };
 
-    public static GeneratedNetwork TorchRnnTanhNetwork(int seed, int maxBatch, int maxSteps)
-    {
-        var model = new TorchRnnTanh();
-        model.Initialize(seed);
-        var ws = new TorchRnnTanh.Workspace(maxBatch, maxSteps, training: true);
-        return new GeneratedNetwork
-        {
-            ModelType = typeof(TorchRnnTanh),
-            InputSize = TorchRnnTanh.InputSize,
-            OutputSize = TorchRnnTanh.OutputSize,
-            OutputIsSequence = TorchRnnTanh.OutputIsSequence,
-            ParameterCount = TorchRnnTanh.ParameterCount,
-            ParameterTensors = TorchRnnTanh.ParameterTensors,
-            MaxBatch = maxBatch,
-            MaxSteps = maxSteps,
-            Parameters = () => model.Parameters,
-            Gradients = () => ws.Gradients,
-            ZeroGradients = ws.ZeroGradients,
-            Forward = (input, batch, steps, output) => model.Forward(ws, input, batch, steps, output),
-            Backward = (outputGradient, inputGradient) => model.Backward(ws, outputGradient, inputGradient),
-            States = new[]
-            {
-                new RecurrentState(model.Rnn, () => ws.RnnInitialState, () => ws.RnnFinalState, () => ws.RnnInitialStateGradient, () => ws.RnnFinalStateGradient),
-            },
-        };
-    }
+    public static GeneratedNetwork TorchRnnTanhNetwork(int seed, int maxBatch, int maxSteps) => Build<TorchRnnTanh, TorchRnnTanh.Workspace>(seed, maxBatch, maxSteps);
 
-    public static GeneratedNetwork TorchRnnReluNetwork(int seed, int maxBatch, int maxSteps)
-    {
-        var model = new TorchRnnRelu();
-        model.Initialize(seed);
-        var ws = new TorchRnnRelu.Workspace(maxBatch, maxSteps, training: true);
-        return new GeneratedNetwork
-        {
-            ModelType = typeof(TorchRnnRelu),
-            InputSize = TorchRnnRelu.InputSize,
-            OutputSize = TorchRnnRelu.OutputSize,
-            OutputIsSequence = TorchRnnRelu.OutputIsSequence,
-            ParameterCount = TorchRnnRelu.ParameterCount,
-            ParameterTensors = TorchRnnRelu.ParameterTensors,
-            MaxBatch = maxBatch,
-            MaxSteps = maxSteps,
-            Parameters = () => model.Parameters,
-            Gradients = () => ws.Gradients,
-            ZeroGradients = ws.ZeroGradients,
-            Forward = (input, batch, steps, output) => model.Forward(ws, input, batch, steps, output),
-            Backward = (outputGradient, inputGradient) => model.Backward(ws, outputGradient, inputGradient),
-            States = new[]
-            {
-                new RecurrentState(model.Rnn, () => ws.RnnInitialState, () => ws.RnnFinalState, () => ws.RnnInitialStateGradient, () => ws.RnnFinalStateGradient),
-            },
-        };
-    }
+    public static GeneratedNetwork TorchRnnReluNetwork(int seed, int maxBatch, int maxSteps) => Build<TorchRnnRelu, TorchRnnRelu.Workspace>(seed, maxBatch, maxSteps);
 
-    public static GeneratedNetwork TinyTaggerNetwork(int seed, int maxBatch, int maxSteps)
-    {
-        var model = new TinyTagger();
-        model.Initialize(seed);
-        var ws = new TinyTagger.Workspace(maxBatch, maxSteps, training: true);
-        return new GeneratedNetwork
-        {
-            ModelType = typeof(TinyTagger),
-            InputSize = TinyTagger.InputSize,
-            OutputSize = TinyTagger.OutputSize,
-            OutputIsSequence = TinyTagger.OutputIsSequence,
-            ParameterCount = TinyTagger.ParameterCount,
-            ParameterTensors = TinyTagger.ParameterTensors,
-            MaxBatch = maxBatch,
-            MaxSteps = maxSteps,
-            Parameters = () => model.Parameters,
-            Gradients = () => ws.Gradients,
-            ZeroGradients = ws.ZeroGradients,
-            Forward = (input, batch, steps, output) => model.Forward(ws, input, batch, steps, output),
-            Backward = (outputGradient, inputGradient) => model.Backward(ws, outputGradient, inputGradient),
-            States = new[]
-            {
-                new RecurrentState(model.Rnn, () => ws.RnnInitialState, () => ws.RnnFinalState, () => ws.RnnInitialStateGradient, () => ws.RnnFinalStateGradient),
-            },
-        };
-    }
+    public static GeneratedNetwork TinyTaggerNetwork(int seed, int maxBatch, int maxSteps) => Build<TinyTagger, TinyTagger.Workspace>(seed, maxBatch, maxSteps);
 
-    public static GeneratedNetwork TorchRnnStackedNetwork(int seed, int maxBatch, int maxSteps)
-    {
-        var model = new TorchRnnStacked();
-        model.Initialize(seed);
-        var ws = new TorchRnnStacked.Workspace(maxBatch, maxSteps, training: true);
-        return new GeneratedNetwork
-        {
-            ModelType = typeof(TorchRnnStacked),
-            InputSize = TorchRnnStacked.InputSize,
-            OutputSize = TorchRnnStacked.OutputSize,
-            OutputIsSequence = TorchRnnStacked.OutputIsSequence,
-            ParameterCount = TorchRnnStacked.ParameterCount,
-            ParameterTensors = TorchRnnStacked.ParameterTensors,
-            MaxBatch = maxBatch,
-            MaxSteps = maxSteps,
-            Parameters = () => model.Parameters,
-            Gradients = () => ws.Gradients,
-            ZeroGradients = ws.ZeroGradients,
-            Forward = (input, batch, steps, output) => model.Forward(ws, input, batch, steps, output),
-            Backward = (outputGradient, inputGradient) => model.Backward(ws, outputGradient, inputGradient),
-            States = new[]
-            {
-                new RecurrentState(model.Lower, () => ws.LowerInitialState, () => ws.LowerFinalState, () => ws.LowerInitialStateGradient, () => ws.LowerFinalStateGradient),
-                new RecurrentState(model.Upper, () => ws.UpperInitialState, () => ws.UpperFinalState, () => ws.UpperInitialStateGradient, () => ws.UpperFinalStateGradient),
-            },
-        };
-    }
+    public static GeneratedNetwork TorchRnnStackedNetwork(int seed, int maxBatch, int maxSteps) => Build<TorchRnnStacked, TorchRnnStacked.Workspace>(seed, maxBatch, maxSteps);
 
-    public static GeneratedNetwork ManyToOneRegressorNetwork(int seed, int maxBatch, int maxSteps)
-    {
-        var model = new ManyToOneRegressor();
-        model.Initialize(seed);
-        var ws = new ManyToOneRegressor.Workspace(maxBatch, maxSteps, training: true);
-        return new GeneratedNetwork
-        {
-            ModelType = typeof(ManyToOneRegressor),
-            InputSize = ManyToOneRegressor.InputSize,
-            OutputSize = ManyToOneRegressor.OutputSize,
-            OutputIsSequence = ManyToOneRegressor.OutputIsSequence,
-            ParameterCount = ManyToOneRegressor.ParameterCount,
-            ParameterTensors = ManyToOneRegressor.ParameterTensors,
-            MaxBatch = maxBatch,
-            MaxSteps = maxSteps,
-            Parameters = () => model.Parameters,
-            Gradients = () => ws.Gradients,
-            ZeroGradients = ws.ZeroGradients,
-            Forward = (input, batch, steps, output) => model.Forward(ws, input, batch, steps, output),
-            Backward = (outputGradient, inputGradient) => model.Backward(ws, outputGradient, inputGradient),
-            States = new[]
-            {
-                new RecurrentState(model.Encoder, () => ws.EncoderInitialState, () => ws.EncoderFinalState, () => ws.EncoderInitialStateGradient, () => ws.EncoderFinalStateGradient),
-            },
-        };
-    }
+    public static GeneratedNetwork ManyToOneRegressorNetwork(int seed, int maxBatch, int maxSteps) => Build<ManyToOneRegressor, ManyToOneRegressor.Workspace>(seed, maxBatch, maxSteps);
 
-    public static GeneratedNetwork TanhHeadTaggerNetwork(int seed, int maxBatch, int maxSteps)
-    {
-        var model = new TanhHeadTagger();
-        model.Initialize(seed);
-        var ws = new TanhHeadTagger.Workspace(maxBatch, maxSteps, training: true);
-        return new GeneratedNetwork
-        {
-            ModelType = typeof(TanhHeadTagger),
-            InputSize = TanhHeadTagger.InputSize,
-            OutputSize = TanhHeadTagger.OutputSize,
-            OutputIsSequence = TanhHeadTagger.OutputIsSequence,
-            ParameterCount = TanhHeadTagger.ParameterCount,
-            ParameterTensors = TanhHeadTagger.ParameterTensors,
-            MaxBatch = maxBatch,
-            MaxSteps = maxSteps,
-            Parameters = () => model.Parameters,
-            Gradients = () => ws.Gradients,
-            ZeroGradients = ws.ZeroGradients,
-            Forward = (input, batch, steps, output) => model.Forward(ws, input, batch, steps, output),
-            Backward = (outputGradient, inputGradient) => model.Backward(ws, outputGradient, inputGradient),
-            States = new[]
-            {
-                new RecurrentState(model.Rnn, () => ws.RnnInitialState, () => ws.RnnFinalState, () => ws.RnnInitialStateGradient, () => ws.RnnFinalStateGradient),
-            },
-        };
-    }
+    public static GeneratedNetwork TanhHeadTaggerNetwork(int seed, int maxBatch, int maxSteps) => Build<TanhHeadTagger, TanhHeadTagger.Workspace>(seed, maxBatch, maxSteps);
 
-    public static GeneratedNetwork ReluHeadTaggerNetwork(int seed, int maxBatch, int maxSteps)
-    {
-        var model = new ReluHeadTagger();
-        model.Initialize(seed);
-        var ws = new ReluHeadTagger.Workspace(maxBatch, maxSteps, training: true);
-        return new GeneratedNetwork
-        {
-            ModelType = typeof(ReluHeadTagger),
-            InputSize = ReluHeadTagger.InputSize,
-            OutputSize = ReluHeadTagger.OutputSize,
-            OutputIsSequence = ReluHeadTagger.OutputIsSequence,
-            ParameterCount = ReluHeadTagger.ParameterCount,
-            ParameterTensors = ReluHeadTagger.ParameterTensors,
-            MaxBatch = maxBatch,
-            MaxSteps = maxSteps,
-            Parameters = () => model.Parameters,
-            Gradients = () => ws.Gradients,
-            ZeroGradients = ws.ZeroGradients,
-            Forward = (input, batch, steps, output) => model.Forward(ws, input, batch, steps, output),
-            Backward = (outputGradient, inputGradient) => model.Backward(ws, outputGradient, inputGradient),
-            States = new[]
-            {
-                new RecurrentState(model.Rnn, () => ws.RnnInitialState, () => ws.RnnFinalState, () => ws.RnnInitialStateGradient, () => ws.RnnFinalStateGradient),
-            },
-        };
-    }
+    public static GeneratedNetwork ReluHeadTaggerNetwork(int seed, int maxBatch, int maxSteps) => Build<ReluHeadTagger, ReluHeadTagger.Workspace>(seed, maxBatch, maxSteps);
 
-    public static GeneratedNetwork SigmoidHeadClassifierNetwork(int seed, int maxBatch, int maxSteps)
-    {
-        var model = new SigmoidHeadClassifier();
-        model.Initialize(seed);
-        var ws = new SigmoidHeadClassifier.Workspace(maxBatch, maxSteps, training: true);
-        return new GeneratedNetwork
-        {
-            ModelType = typeof(SigmoidHeadClassifier),
-            InputSize = SigmoidHeadClassifier.InputSize,
-            OutputSize = SigmoidHeadClassifier.OutputSize,
-            OutputIsSequence = SigmoidHeadClassifier.OutputIsSequence,
-            ParameterCount = SigmoidHeadClassifier.ParameterCount,
-            ParameterTensors = SigmoidHeadClassifier.ParameterTensors,
-            MaxBatch = maxBatch,
-            MaxSteps = maxSteps,
-            Parameters = () => model.Parameters,
-            Gradients = () => ws.Gradients,
-            ZeroGradients = ws.ZeroGradients,
-            Forward = (input, batch, steps, output) => model.Forward(ws, input, batch, steps, output),
-            Backward = (outputGradient, inputGradient) => model.Backward(ws, outputGradient, inputGradient),
-            States = new[]
-            {
-                new RecurrentState(model.Encoder, () => ws.EncoderInitialState, () => ws.EncoderFinalState, () => ws.EncoderInitialStateGradient, () => ws.EncoderFinalStateGradient),
-            },
-        };
-    }
+    public static GeneratedNetwork SigmoidHeadClassifierNetwork(int seed, int maxBatch, int maxSteps) => Build<SigmoidHeadClassifier, SigmoidHeadClassifier.Workspace>(seed, maxBatch, maxSteps);
 
-    public static GeneratedNetwork SequenceClassifierNetwork(int seed, int maxBatch, int maxSteps)
-    {
-        var model = new SequenceClassifier();
-        model.Initialize(seed);
-        var ws = new SequenceClassifier.Workspace(maxBatch, maxSteps, training: true);
-        return new GeneratedNetwork
-        {
-            ModelType = typeof(SequenceClassifier),
-            InputSize = SequenceClassifier.InputSize,
-            OutputSize = SequenceClassifier.OutputSize,
-            OutputIsSequence = SequenceClassifier.OutputIsSequence,
-            ParameterCount = SequenceClassifier.ParameterCount,
-            ParameterTensors = SequenceClassifier.ParameterTensors,
-            MaxBatch = maxBatch,
-            MaxSteps = maxSteps,
-            Parameters = () => model.Parameters,
-            Gradients = () => ws.Gradients,
-            ZeroGradients = ws.ZeroGradients,
-            Forward = (input, batch, steps, output) => model.Forward(ws, input, batch, steps, output),
-            Backward = (outputGradient, inputGradient) => model.Backward(ws, outputGradient, inputGradient),
-            States = new[]
-            {
-                new RecurrentState(model.Encoder, () => ws.EncoderInitialState, () => ws.EncoderFinalState, () => ws.EncoderInitialStateGradient, () => ws.EncoderFinalStateGradient),
-            },
-        };
-    }
+    public static GeneratedNetwork SequenceClassifierNetwork(int seed, int maxBatch, int maxSteps) => Build<SequenceClassifier, SequenceClassifier.Workspace>(seed, maxBatch, maxSteps);
 
-    public static GeneratedNetwork DeepTaggerNetwork(int seed, int maxBatch, int maxSteps)
-    {
-        var model = new DeepTagger();
-        model.Initialize(seed);
-        var ws = new DeepTagger.Workspace(maxBatch, maxSteps, training: true);
-        return new GeneratedNetwork
-        {
-            ModelType = typeof(DeepTagger),
-            InputSize = DeepTagger.InputSize,
-            OutputSize = DeepTagger.OutputSize,
-            OutputIsSequence = DeepTagger.OutputIsSequence,
-            ParameterCount = DeepTagger.ParameterCount,
-            ParameterTensors = DeepTagger.ParameterTensors,
-            MaxBatch = maxBatch,
-            MaxSteps = maxSteps,
-            Parameters = () => model.Parameters,
-            Gradients = () => ws.Gradients,
-            ZeroGradients = ws.ZeroGradients,
-            Forward = (input, batch, steps, output) => model.Forward(ws, input, batch, steps, output),
-            Backward = (outputGradient, inputGradient) => model.Backward(ws, outputGradient, inputGradient),
-            States = new[]
-            {
-                new RecurrentState(model.First, () => ws.FirstInitialState, () => ws.FirstFinalState, () => ws.FirstInitialStateGradient, () => ws.FirstFinalStateGradient),
-                new RecurrentState(model.Second, () => ws.SecondInitialState, () => ws.SecondFinalState, () => ws.SecondInitialStateGradient, () => ws.SecondFinalStateGradient),
-            },
-        };
-    }
+    public static GeneratedNetwork DeepTaggerNetwork(int seed, int maxBatch, int maxSteps) => Build<DeepTagger, DeepTagger.Workspace>(seed, maxBatch, maxSteps);
 
-    public static GeneratedNetwork DenseFirstTaggerNetwork(int seed, int maxBatch, int maxSteps)
+    public static GeneratedNetwork DenseFirstTaggerNetwork(int seed, int maxBatch, int maxSteps) => Build<DenseFirstTagger, DenseFirstTagger.Workspace>(seed, maxBatch, maxSteps);
+
+    /// <summary>
+    /// Binds a generated model and a training workspace through the reflection adapter the gated-cell tests use, so
+    /// one body serves every model: the generated members have the same names in every model class.
+    /// </summary>
+    private static GeneratedNetwork Build<TModel, TWorkspace>(int seed, int maxBatch, int maxSteps)
+        where TModel : class, new()
+        where TWorkspace : class
     {
-        var model = new DenseFirstTagger();
+        var model = new GeneratedModel<TModel, TWorkspace>();
         model.Initialize(seed);
-        var ws = new DenseFirstTagger.Workspace(maxBatch, maxSteps, training: true);
+        model.CreateWorkspace(maxBatch, maxSteps, training: true);
+        var states = new List<RecurrentState>();
+        foreach (var layer in model.Layers)
+        {
+            if (layer.View is SimpleRnnLayer rnn)
+            {
+                string n = layer.Name;
+                states.Add(new RecurrentState(
+                    rnn,
+                    () => model.WorkspaceSpan(n + "InitialState"),
+                    () => model.WorkspaceSpan(n + "FinalState"),
+                    () => model.WorkspaceSpan(n + "InitialStateGradient"),
+                    () => model.WorkspaceSpan(n + "FinalStateGradient")));
+            }
+        }
+
         return new GeneratedNetwork
         {
-            ModelType = typeof(DenseFirstTagger),
-            InputSize = DenseFirstTagger.InputSize,
-            OutputSize = DenseFirstTagger.OutputSize,
-            OutputIsSequence = DenseFirstTagger.OutputIsSequence,
-            ParameterCount = DenseFirstTagger.ParameterCount,
-            ParameterTensors = DenseFirstTagger.ParameterTensors,
+            ModelType = typeof(TModel),
+            InputSize = model.InputSize,
+            OutputSize = model.OutputSize,
+            OutputIsSequence = model.OutputIsSequence,
+            ParameterCount = (int)typeof(TModel).GetField("ParameterCount")!.GetRawConstantValue()!,
+            ParameterTensors = model.ParameterTensors,
             MaxBatch = maxBatch,
             MaxSteps = maxSteps,
             Parameters = () => model.Parameters,
-            Gradients = () => ws.Gradients,
-            ZeroGradients = ws.ZeroGradients,
-            Forward = (input, batch, steps, output) => model.Forward(ws, input, batch, steps, output),
-            Backward = (outputGradient, inputGradient) => model.Backward(ws, outputGradient, inputGradient),
-            States = new[]
-            {
-                new RecurrentState(model.Rnn, () => ws.RnnInitialState, () => ws.RnnFinalState, () => ws.RnnInitialStateGradient, () => ws.RnnFinalStateGradient),
-            },
+            Gradients = () => model.Gradients,
+            ZeroGradients = model.ZeroGradients,
+            Forward = model.Forward,
+            Backward = model.Backward,
+            States = states,
         };
     }
 }
