@@ -101,73 +101,35 @@ internal sealed class GruEmitter : RecurrentEmitter
 
     public override IEnumerable<StateBuffer> StateBuffers(LayerPlan layer)
     {
-        int h = layer.HiddenSize;
-        string n = layer.Name;
         yield return HiddenStateBuffer(layer);
-        if (layer.Spec.ResetAfter)
-        {
-            yield return new($"{n}_Gates", 3 * h, $"gates [3·{h}], blocks r, z, n: W_ih x_t + b_ih, then activations of one step");
-            yield return new($"{n}_HiddenGates", 3 * h, $"â [3·{h}], blocks r, z, n: W_hh h_{{t−1}} + b_hh of one step");
-        }
-        else
-        {
-            yield return new($"{n}_Gates", 3 * h, $"gates [3·{h}], blocks r, z, n: W_ih x_t + b_ih + b_hh, then activations of one step");
-            yield return new($"{n}_ResetHidden", h, $"r_t ⊙ h_{{t−1}} [{h}]");
-            yield return new($"{n}_HiddenResetUpdate", 2 * h, $"â_{{r,z}} [2·{h}]: W_h{{r,z}} h_{{t−1}} of one step");
-            yield return new($"{n}_HiddenCandidate", h, $"â_n [{h}]: W_hn (r ⊙ h_{{t−1}}) of one step");
-        }
+        yield return ScratchBuffer(layer, layer.Spec.ResetAfter
+            ? StepLayout.Scratch(layer.InputSize, layer.HiddenSize)
+            : StepLayout.GruResetBeforeScratch(layer.InputSize, layer.HiddenSize));
+    }
 
-        yield return new($"{n}_NextH", h, $"h_t [{h}], written while h_{{t−1}} is still read");
+    public override int StepWeightsLength(LayerPlan layer) => StepLayout.GruLength(layer.InputSize, layer.HiddenSize, layer.Spec.ResetAfter);
+
+    public override void EmitPackStepWeights(CodeWriter w, LayerPlan layer)
+    {
+        string[] t = TensorSlices(layer);
+        string layout = layer.Spec.ResetAfter
+            ? "per block of units, the biases b_ir + b_hr, b_iz + b_hz, b_in, b_hn, then the weights of r, z, n for each input of [x; h]"
+            : "per block of units, the biases b_ir + b_hr, b_iz + b_hz, b_in + b_hn, the weights of r, z, n for each input of x and of r, z for each of h; then W_hn block by block";
+        w.Line($"// {layer.Name}: W_ih, W_hh, b_ih, b_hh → {layout}");
+        w.Line($"StreamingStep.PackGru({t[0]}, {t[1]}, {t[2]}, {t[3]}, {layer.InputSize}, {layer.HiddenSize}, resetAfter: {(layer.Spec.ResetAfter ? "true" : "false")}, packed.Slice({layer.Name}_StepWeights, {StepWeightsLength(layer)}));");
     }
 
     public override void EmitStep(CodeWriter w, LayerPlan layer)
     {
         string n = layer.Name;
-        w.Line($"/// <summary>{n} step: {Describe(layer)}, x_t [{layer.InputSize}] and h_{{t−1}} → h_t [{layer.HiddenSize}], one stream; gate blocks r, z, n.</summary>");
-        w.Line($"private void {n}_Step(State s, ReadOnlySpan<float> x)");
-        w.Open();
-        w.Line($"const int I = {layer.InputSize}, H = {layer.HiddenSize}, G = 3 * H;");
-        EmitParameterViews(w, layer, gradients: false);
-        w.Line($"Span<float> h = s.{n}_H; // h_{{t−1}} [H], then h_t");
-        w.Line($"Span<float> nextH = s.{n}_NextH; // h_t [H]");
-        if (layer.Spec.ResetAfter)
-        {
-            w.Line($"Span<float> gates = s.{n}_Gates; // a = W_ih x_t + b_ih [3H], blocks r, z, n; then activations");
-            w.Line($"Span<float> hiddenGates = s.{n}_HiddenGates; // â = W_hh h_{{t−1}} + b_hh [3H]");
-            w.Blank();
-            w.Line($"// a_t = W_ih x_t + b_ih");
-            w.Line($"MatVec.Multiply(wIh, x, gates, G, I, accumulate: false);");
-            w.Line($"Vec.Add(bIh, gates);");
-            w.Line($"// â_t = W_hh h_{{t−1}} + b_hh: one [3H, H] × [H] product for all gates");
-            w.Line($"MatVec.Multiply(wHh, h, hiddenGates, G, H, accumulate: false);");
-            w.Line($"Vec.Add(bHh, hiddenGates);");
-            w.Line($"// r = σ(a_r + â_r), z = σ(a_z + â_z), n = tanh(a_n + r ⊙ â_n), h_t = (1 − z) ⊙ n + z ⊙ h_{{t−1}}");
-            w.Line($"GruCell.ForwardResetAfter(gates, hiddenGates, h, nextH, 1, H);");
-        }
-        else
-        {
-            w.Line($"ReadOnlySpan<float> wHrz = wHh.Slice(0, 2 * H * H); // W_h{{r,z}} [2H, H]");
-            w.Line($"ReadOnlySpan<float> wHn = wHh.Slice(2 * H * H, H * H); // W_hn [H, H]");
-            w.Line($"Span<float> gates = s.{n}_Gates; // a = W_ih x_t + b_ih + b_hh [3H], blocks r, z, n; then activations");
-            w.Line($"Span<float> resetHidden = s.{n}_ResetHidden; // r_t ⊙ h_{{t−1}} [H]");
-            w.Line($"Span<float> hiddenResetUpdate = s.{n}_HiddenResetUpdate; // â_{{r,z}} [2H]");
-            w.Line($"Span<float> hiddenCandidate = s.{n}_HiddenCandidate; // â_n [H]");
-            w.Blank();
-            w.Line($"// a_t = W_ih x_t + b_ih + b_hh (b_hn is outside the reset in this form)");
-            w.Line($"MatVec.Multiply(wIh, x, gates, G, I, accumulate: false);");
-            w.Line($"Vec.Add(bIh, gates);");
-            w.Line($"Vec.Add(bHh, gates);");
-            w.Line($"// â_{{r,z}} = W_h{{r,z}} h_{{t−1}}: one [2H, H] × [H] product");
-            w.Line($"MatVec.Multiply(wHrz, h, hiddenResetUpdate, 2 * H, H, accumulate: false);");
-            w.Line($"// r = σ(a_r + â_r), z = σ(a_z + â_z), and r ⊙ h_{{t−1}}");
-            w.Line($"GruCell.ForwardGatesResetBefore(gates, hiddenResetUpdate, h, resetHidden, 1, H);");
-            w.Line($"// â_n = W_hn (r ⊙ h_{{t−1}}): one [H, H] × [H] product");
-            w.Line($"MatVec.Multiply(wHn, resetHidden, hiddenCandidate, H, H, accumulate: false);");
-            w.Line($"// n = tanh(a_n + â_n), h_t = (1 − z) ⊙ n + z ⊙ h_{{t−1}}");
-            w.Line($"GruCell.ForwardCandidateResetBefore(gates, hiddenCandidate, h, nextH, 1, H);");
-        }
-
-        w.Line($"nextH.CopyTo(h);");
+        bool after = layer.Spec.ResetAfter;
+        OpenStep(w, layer, $"{Describe(layer)}, x_t [{layer.InputSize}] and h_{{t−1}} → h_t [{layer.HiddenSize}]; gates r, z, n");
+        w.Line($"// r = σ(W_ir x_t + b_ir + W_hr h_{{t−1}} + b_hr), z = σ(W_iz x_t + b_iz + W_hz h_{{t−1}} + b_hz)");
+        w.Raw(after
+            ? $"// n = tanh(W_in x_t + b_in + r ⊙ (W_hn h_{{t−1}} + b_hn)), one block of units at a time over the packed weights"
+            : $"// n = tanh(W_in x_t + b_in + W_hn (r ⊙ h_{{t−1}}) + b_hn): r and z for every block first, then n block by block");
+        w.Line($"// h_t = (1 − z) ⊙ n + z ⊙ h_{{t−1}}");
+        w.Line($"StreamingStep.Gru({PackedSlice(layer)}, x, s.{n}_H, s.{n}_Scratch, I, H, resetAfter: {(after ? "true" : "false")});");
         w.Close();
     }
 

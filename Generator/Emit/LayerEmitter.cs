@@ -18,7 +18,8 @@ internal sealed record WorkspaceBuffer(string Field, string Length, string Descr
 /// <param name="Description">Shape and meaning, written as a comment.</param>
 /// <param name="PublicName">Name of the public span over it when it is state a caller may read or set (<c>RnnHidden</c>); <see langword="null"/> for scratch.</param>
 /// <param name="PublicDescription">What the public span holds, for its XML summary.</param>
-internal sealed record StateBuffer(string Field, int Length, string Description, string? PublicName = null, string? PublicDescription = null);
+/// <param name="PublicLength">Length of the public span when the buffer is padded past it (<see langword="null"/>: the whole buffer).</param>
+internal sealed record StateBuffer(string Field, int Length, string Description, string? PublicName = null, string? PublicDescription = null, int? PublicLength = null);
 
 /// <summary>
 /// Emits one layer kind: its workspace buffers, and its forward and backward methods side by side with
@@ -79,6 +80,20 @@ internal abstract class LayerEmitter
     public abstract string StepOutput(LayerPlan layer);
 
     public abstract void EmitStep(CodeWriter w, LayerPlan layer);
+
+    /// <summary>
+    /// Floats of the layer's weights in the streaming step's packed layout (0: the step reads the parameters as they
+    /// are). A layer with packed weights has <c>{Name}_Step(s, x, packed)</c>, where <c>packed</c> is the model's packed copy.
+    /// </summary>
+    public virtual int StepWeightsLength(LayerPlan layer) => 0;
+
+    /// <summary>
+    /// Statements that pack the layer's weights, inside the model's packing method where <c>p</c> is the parameter
+    /// arena and <c>packed</c> the packed copy (only for layers with <see cref="StepWeightsLength"/> above 0).
+    /// </summary>
+    public virtual void EmitPackStepWeights(CodeWriter w, LayerPlan layer)
+    {
+    }
 
     /// <summary>Number of rows in a tensor with or without a time axis.</summary>
     public static string Rows(bool sequence) => sequence ? "steps * batch" : "batch";

@@ -172,35 +172,29 @@ internal sealed class LstmEmitter : RecurrentEmitter
         int h = layer.HiddenSize;
         string n = layer.Name;
         yield return HiddenStateBuffer(layer);
-        yield return new($"{n}_C", h, $"c [{h}]: c_{{t−1}} before a step, c_t after it", n + "Cell", $"Cell state <c>c_t</c> of <c>{n}</c> after the last step, <c>[{h}]</c>");
-        yield return new($"{n}_Gates", GateRows(layer), $"gates [{GateCount(layer)}·{h}], blocks {GateText(layer)}: pre-activations, then activations of one step");
-        yield return new($"{n}_NextC", h, $"c_t [{h}], written while c_{{t−1}} is still read");
+        yield return new($"{n}_C", StepLayout.Padded(h), $"c [{h}], padded to {StepLayout.Padded(h)}: c_{{t−1}} before a step, c_t after it", n + "Cell", $"Cell state <c>c_t</c> of <c>{n}</c> after the last step, <c>[{h}]</c>", h);
+        yield return ScratchBuffer(layer, StepLayout.Scratch(layer.InputSize, h));
+    }
+
+    public override int StepWeightsLength(LayerPlan layer) =>
+        StepLayout.LstmLength(layer.InputSize, layer.HiddenSize, layer.Spec.Peephole, layer.Spec.CoupledInputForget);
+
+    public override void EmitPackStepWeights(CodeWriter w, LayerPlan layer)
+    {
+        string[] t = TensorSlices(layer);
+        string peephole = layer.Spec.Peephole ? t[4] : "ReadOnlySpan<float>.Empty";
+        w.Line($"// {layer.Name}: W_ih, W_hh, b_ih + b_hh{(layer.Spec.Peephole ? ", peepholes" : string.Empty)} → per block of units, the biases of gates {GateText(layer)}, then their weights for each input of [x; h]{(layer.Spec.Peephole ? ", then the peepholes" : string.Empty)}");
+        w.Line($"StreamingStep.PackLstm({t[0]}, {t[1]}, {t[2]}, {t[3]}, {peephole}, {layer.InputSize}, {layer.HiddenSize}, coupled: {(layer.Spec.CoupledInputForget ? "true" : "false")}, packed.Slice({layer.Name}_StepWeights, {StepWeightsLength(layer)}));");
     }
 
     public override void EmitStep(CodeWriter w, LayerPlan layer)
     {
         string n = layer.Name;
         var spec = layer.Spec;
-        w.Line($"/// <summary>{n} step: {Describe(layer)}, x_t [{layer.InputSize}], h_{{t−1}} and c_{{t−1}} → h_t, c_t [{layer.HiddenSize}], one stream; gate blocks {GateText(layer)}.</summary>");
-        w.Line($"private void {n}_Step(State s, ReadOnlySpan<float> x)");
-        w.Open();
-        w.Line($"const int I = {layer.InputSize}, H = {layer.HiddenSize}, G = {GateCount(layer)} * H;");
-        EmitParameterViews(w, layer, gradients: false);
-        w.Line($"Span<float> gates = s.{n}_Gates; // [{GateCount(layer)}H], blocks {GateText(layer)}");
-        w.Line($"Span<float> h = s.{n}_H; // h_{{t−1}} [H], then h_t");
-        w.Line($"Span<float> c = s.{n}_C; // c_{{t−1}} [H], then c_t");
-        w.Line($"Span<float> nextC = s.{n}_NextC; // c_t [H]");
-        w.Blank();
-        w.Line($"// a_t = W_ih x_t + b_ih + b_hh");
-        w.Line($"MatVec.Multiply(wIh, x, gates, G, I, accumulate: false);");
-        w.Line($"Vec.Add(bIh, gates);");
-        w.Line($"Vec.Add(bHh, gates);");
-        w.Line($"// a_t += W_hh h_{{t−1}}: one [{GateCount(layer)}H, H] × [H] product for all gates");
-        w.Line($"MatVec.Multiply(wHh, h, gates, G, H, accumulate: true);");
-        w.Line($"// h_t overwrites h_{{t−1}}, which the product above has consumed; c_t goes to nextC while c_{{t−1}} is read");
+        OpenStep(w, layer, $"{Describe(layer)}, x_t [{layer.InputSize}], h_{{t−1}} and c_{{t−1}} → h_t, c_t [{layer.HiddenSize}]");
+        w.Line($"// a = W_ih x_t + b_ih + W_hh h_{{t−1}} + b_hh, gates {GateText(layer)}, one block of units at a time over the packed weights");
         EmitCellComment(w, spec);
-        w.Line($"LstmCell.{(spec.CoupledInputForget ? "ForwardCoupled" : "Forward")}(gates, c, nextC, h, {Peephole(layer, gradient: false)}, 1, H);");
-        w.Line($"nextC.CopyTo(c);");
+        w.Line($"StreamingStep.Lstm({PackedSlice(layer)}, x, s.{n}_H, s.{n}_C, s.{n}_Scratch, I, H, peephole: {(spec.Peephole ? "true" : "false")}, coupled: {(spec.CoupledInputForget ? "true" : "false")});");
         w.Close();
     }
 

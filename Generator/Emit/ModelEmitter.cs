@@ -161,6 +161,22 @@ internal static class ModelEmitter
             }
         }
 
+        if (CanStep(plan) && StepWeightsLength(plan) > 0)
+        {
+            int offset = 0;
+            foreach (var layer in plan.Layers)
+            {
+                int length = LayerEmitter.For(layer.Spec.Kind).StepWeightsLength(layer);
+                if (length > 0)
+                {
+                    w.Line($"private const int {layer.Name}_StepWeights = {offset}; // {layer.Name} in the packed step weights, {Inv(length)} floats");
+                    offset += length;
+                }
+            }
+
+            w.Line($"private const int StepWeightsLength = {offset};");
+        }
+
         w.Blank();
         w.Raw("/// <summary>Every parameter tensor: name (<c>Layer.tensor</c>), offset in the parameter and gradient arenas, and shape.</summary>");
         w.Raw("public static IReadOnlyList<TensorInfo> ParameterTensors { get; } = new TensorInfo[]");
@@ -181,8 +197,21 @@ internal static class ModelEmitter
     {
         w.Raw("private readonly float[] _parameters = InitialParameters(seed: 0);");
         w.Blank();
-        w.Raw("/// <summary>The parameter arena: every weight and bias of every layer, in <see cref=\"ParameterTensors\"/> order.</summary>");
-        w.Raw("public Span<float> Parameters => _parameters;");
+        w.Raw("/// <summary>Counts writes to the parameters, so that copies made from them (the packed step weights) know when to rebuild.</summary>");
+        w.Raw("private readonly ParameterVersion _parameterVersion = new();");
+        w.Blank();
+        w.Raw("/// <summary>");
+        w.Raw("/// The parameter arena: every weight and bias of every layer, in <see cref=\"ParameterTensors\"/> order. Writes through");
+        w.Raw("/// the span are seen by every method; the model assumes each access may write.");
+        w.Raw("/// </summary>");
+        w.Raw("public Span<float> Parameters");
+        w.Open();
+        w.Raw("get");
+        w.Open();
+        w.Raw("_parameterVersion.Changed();");
+        w.Raw("return _parameters;");
+        w.Close();
+        w.Close();
         w.Blank();
         foreach (var layer in plan.Layers)
         {
@@ -193,7 +222,7 @@ internal static class ModelEmitter
             w.Blank();
             w.Line($"{access}partial {type} {CodeWriter.Identifier(layer.Name)}");
             w.Open();
-            w.Line($"get => _{layer.Name}Layer ??= new {type}({CodeWriter.Quote(layer.Name)}, _parameters, {layer.Tensors[0].OffsetConstant}, {args});");
+            w.Line($"get => _{layer.Name}Layer ??= new {type}({CodeWriter.Quote(layer.Name)}, _parameters, {layer.Tensors[0].OffsetConstant}, {args}) {{ ParameterVersion = _parameterVersion }};");
             w.Close();
             w.Blank();
         }
@@ -203,7 +232,11 @@ internal static class ModelEmitter
         w.Raw("/// model on every machine. A new model is initialised with seed 0.");
         w.Raw("/// </summary>");
         w.Raw("/// <param name=\"seed\">Seed of the random source.</param>");
-        w.Raw("public void Initialize(int seed) => InitializeArena(_parameters, seed);");
+        w.Raw("public void Initialize(int seed)");
+        w.Open();
+        w.Raw("InitializeArena(_parameters, seed);");
+        w.Raw("_parameterVersion.Changed();");
+        w.Close();
         w.Blank();
         w.Raw("private static float[] InitialParameters(int seed)");
         w.Open();
@@ -253,12 +286,20 @@ internal static class ModelEmitter
         w.Raw("/// <param name=\"path\">The file to read.</param>");
         w.Raw("/// <exception cref=\"System.IO.FileNotFoundException\">There is no file at <paramref name=\"path\"/>.</exception>");
         w.Raw("/// <exception cref=\"System.IO.InvalidDataException\">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>");
-        w.Line($"public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, {model});");
+        w.Raw("public void Load(string path)");
+        w.Open();
+        w.Line($"Checkpoint.Load(path, _parameters, ParameterTensors, {model});");
+        w.Raw("_parameterVersion.Changed();");
+        w.Close();
         w.Blank();
         w.Raw("/// <summary>Loads every parameter from one safetensors file read from <paramref name=\"stream\"/>, as <see cref=\"Load(string)\"/> does.</summary>");
         w.Raw("/// <param name=\"stream\">A readable stream, read to its end; it is not closed.</param>");
         w.Raw("/// <exception cref=\"System.IO.InvalidDataException\">As for <see cref=\"Load(string)\"/>; the model is unchanged.</exception>");
-        w.Line($"public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, {model});");
+        w.Raw("public void Load(global::System.IO.Stream stream)");
+        w.Open();
+        w.Line($"Checkpoint.Load(stream, _parameters, ParameterTensors, {model});");
+        w.Raw("_parameterVersion.Changed();");
+        w.Close();
         w.Blank();
     }
 
@@ -277,7 +318,9 @@ internal static class ModelEmitter
             w.Raw("/// if the sequence ended at this step: a running answer for the stream so far.");
         }
 
-        w.Raw("/// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.");
+        w.Raw("/// Allocates nothing after the first call, which makes the model's copy of its recurrent weights in the layout the step");
+        w.Raw("/// kernels read (made again, in place, on the first step after the parameters change). Many streams may step at once,");
+        w.Raw("/// each with its own state, as long as nothing changes the parameters meanwhile.");
         w.Raw("/// </summary>");
         w.Raw("/// <param name=\"state\">The stream's state, from <c>new State()</c>; updated in place.</param>");
         w.Line($"/// <param name=\"input\">The step's input <c>x_t</c>, <c>[{plan.InputSize}]</c>.</param>");
@@ -289,16 +332,68 @@ internal static class ModelEmitter
         w.Line($"ShapeCheck.Length(input.Length, InputSize, nameof(input), \"[{plan.InputSize}]\");");
         w.Line($"ShapeCheck.Length(output.Length, OutputSize, nameof(output), \"[{plan.OutputSize}]\");");
         w.Raw("var s = state;");
+        bool packed = StepWeightsLength(plan) > 0;
+        if (packed)
+        {
+            w.Raw("// the recurrent weights in the layout the step kernels read: packed on the first step and after any parameter change");
+            w.Raw("ReadOnlySpan<float> packed = _stepWeights.TryGet(_parameterVersion, out var current) ? current : PackStepWeights();");
+        }
+
         string x = "input";
         foreach (var layer in plan.Layers)
         {
             var e = LayerEmitter.For(layer.Spec.Kind);
             w.Line($"// {layer.Name}: {e.Describe(layer)}, [{layer.InputSize}] → [{layer.OutputSize}]");
-            w.Raw($"{layer.Name}_Step(s, {x});");
+            w.Raw(e.StepWeightsLength(layer) > 0 ? $"{layer.Name}_Step(s, {x}, packed);" : $"{layer.Name}_Step(s, {x});");
             x = e.StepOutput(layer);
         }
 
         w.Raw(x + ".CopyTo(output);");
+        w.Close();
+        w.Blank();
+        if (packed)
+        {
+            EmitPackStepWeights(w, plan);
+        }
+    }
+
+    /// <summary>Floats of packed step weights over every layer.</summary>
+    private static int StepWeightsLength(NetworkPlan plan) => plan.Layers.Sum(l => LayerEmitter.For(l.Spec.Kind).StepWeightsLength(l));
+
+    /// <summary>The packed copy of the recurrent weights that <c>Step</c> reads, and the method that makes it.</summary>
+    private static void EmitPackStepWeights(CodeWriter w, NetworkPlan plan)
+    {
+        w.Raw("/// <summary>The recurrent weights in the layout of the step kernels (Kernels.StreamingStep), made from the parameters on demand.</summary>");
+        w.Line($"private readonly PackedWeights _stepWeights = new(StepWeightsLength);");
+        w.Blank();
+        w.Raw("/// <summary>");
+        w.Raw("/// Packs the recurrent weights for <see cref=\"Step\"/> from the parameters as they are now. Runs on the first step and on");
+        w.Raw("/// the first step after the parameters change; steps that start meanwhile on other threads wait for it.");
+        w.Raw("/// </summary>");
+        w.Raw("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+        w.Raw("private ReadOnlySpan<float> PackStepWeights()");
+        w.Open();
+        w.Raw("lock (_stepWeights)");
+        w.Open();
+        w.Raw("if (_stepWeights.TryGet(_parameterVersion, out var current))");
+        w.Open();
+        w.Raw("return current;");
+        w.Close();
+        w.Blank();
+        w.Raw("Span<float> packed = _stepWeights.BeginPack(_parameterVersion, out int version);");
+        w.Raw("ReadOnlySpan<float> p = _parameters;");
+        foreach (var layer in plan.Layers)
+        {
+            var e = LayerEmitter.For(layer.Spec.Kind);
+            if (e.StepWeightsLength(layer) > 0)
+            {
+                e.EmitPackStepWeights(w, layer);
+            }
+        }
+
+        w.Raw("_stepWeights.EndPack(version);");
+        w.Raw("return packed;");
+        w.Close();
         w.Close();
         w.Blank();
     }
@@ -647,8 +742,11 @@ internal static class ModelEmitter
         w.Raw("/// <exception cref=\"System.IO.InvalidDataException\">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>");
         w.Raw("/// <exception cref=\"NotSupportedException\">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>");
         w.Raw("/// <exception cref=\"ArgumentException\"><paramref name=\"names\"/> does not fit the model.</exception>");
-        w.Raw("public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>");
-        w.Line($"    global::RnnGen.Interop.PyTorchImport.Load(nameof({model}), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);");
+        w.Raw("public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true)");
+        w.Open();
+        w.Line($"global::RnnGen.Interop.PyTorchImport.Load(nameof({model}), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);");
+        w.Raw("_parameterVersion.Changed();");
+        w.Close();
         w.Blank();
         w.Raw("/// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>");
         w.Raw("private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =");
@@ -683,7 +781,9 @@ internal static class ModelEmitter
         foreach (var b in buffers.Where(b => b.PublicName is not null))
         {
             w.Line($"/// <summary>{b.PublicDescription}. Zero in a new state; write it to continue from a given state.</summary>");
-            w.Line($"public Span<float> {b.PublicName} => {b.Field};");
+            w.Raw(b.PublicLength is int publicLength
+                ? $"public Span<float> {b.PublicName} => {b.Field}.Slice(0, {publicLength});"
+                : $"public Span<float> {b.PublicName} => {b.Field};");
             w.Blank();
         }
 
@@ -767,6 +867,7 @@ internal static class ModelEmitter
             w.Raw("Workspace.ZeroGradients();");
             w.Line($"Model.RunBackward(Workspace, default, outputGradientIsLogits: {(softmax ? "true" : "false")});");
             w.Raw("Optimizer.Step(Model._parameters, Workspace.Gradients);");
+            w.Raw("Model._parameterVersion.Changed();");
             w.Raw("if (CarryState)");
             w.Open();
             w.Raw("Workspace.CarryState();");

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using RnnGen.Generator.Planning;
 
 namespace RnnGen.Generator.Emit;
@@ -231,12 +232,32 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// <summary>Only a unidirectional layer can step: the reverse direction starts at the sequence's end.</summary>
     public override bool CanStep(LayerPlan layer) => layer.Directions == 1;
 
-    public override string StepOutput(LayerPlan layer) => $"s.{layer.Name}_H";
+    public override string StepOutput(LayerPlan layer) => $"s.{layer.Name}_H.Slice(0, {layer.HiddenSize})";
 
-    /// <summary>The hidden state of one stream in a streaming state, public as <c>{Name}Hidden</c>.</summary>
+    /// <summary>The hidden state of one stream in a streaming state, public as <c>{Name}Hidden</c>; padded to whole registers.</summary>
     protected static StateBuffer HiddenStateBuffer(LayerPlan layer) =>
-        new($"{layer.Name}_H", layer.HiddenSize, $"h [{layer.HiddenSize}]: h_{{t−1}} before a step, h_t after it", layer.Name + "Hidden",
-            $"Hidden state <c>h_t</c> of <c>{layer.Name}</c> after the last step, <c>[{layer.HiddenSize}]</c>");
+        new($"{layer.Name}_H", StepLayout.Padded(layer.HiddenSize), $"h [{layer.HiddenSize}], padded to {StepLayout.Padded(layer.HiddenSize)}: h_{{t−1}} before a step, h_t after it", layer.Name + "Hidden",
+            $"Hidden state <c>h_t</c> of <c>{layer.Name}</c> after the last step, <c>[{layer.HiddenSize}]</c>", layer.HiddenSize);
+
+    /// <summary>The scratch of one step: <c>z = [x_t; h_{t−1}]</c>, the new <c>h_t</c> and whatever else the cell needs.</summary>
+    protected static StateBuffer ScratchBuffer(LayerPlan layer, int length) =>
+        new($"{layer.Name}_Scratch", length, $"scratch of one step [{length}]: z = [x_t; h_{{t−1}}], the copy of h_{{t−1}} read while h_t is written");
+
+    /// <summary>The layer's part of the model's packed step weights, in step code.</summary>
+    protected string PackedSlice(LayerPlan layer) => $"packed.Slice({layer.Name}_StepWeights, {StepWeightsLength(layer)})";
+
+    /// <summary>The layer's parameter tensors as slices of the arena <c>p</c>, in arena order (W_ih, W_hh, b_ih, b_hh, then any peephole).</summary>
+    protected static string[] TensorSlices(LayerPlan layer) =>
+        layer.DirectionTensors(0).Select(t => $"p.Slice({t.OffsetConstant}, {t.Length})").ToArray();
+
+    /// <summary>Opens a layer's step method: summary, signature and size constants.</summary>
+    protected static void OpenStep(CodeWriter w, LayerPlan layer, string summary)
+    {
+        w.Line($"/// <summary>{layer.Name} step: {summary}, one stream, over the layer's packed weights.</summary>");
+        w.Line($"private static void {layer.Name}_Step(State s, ReadOnlySpan<float> x, ReadOnlySpan<float> packed)");
+        w.Open();
+        w.Line($"const int I = {layer.InputSize}, H = {layer.HiddenSize};");
+    }
 
     public sealed override void EmitForward(CodeWriter w, LayerPlan layer)
     {

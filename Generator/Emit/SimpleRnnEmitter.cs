@@ -141,41 +141,27 @@ internal sealed class SimpleRnnEmitter : RecurrentEmitter
 
     public override IEnumerable<StateBuffer> StateBuffers(LayerPlan layer)
     {
-        int h = layer.HiddenSize;
         yield return HiddenStateBuffer(layer);
-        yield return new($"{layer.Name}_A", h, $"a_t [{h}]: pre-activation of one step");
+        yield return ScratchBuffer(layer, StepLayout.Scratch(layer.InputSize, layer.HiddenSize));
+    }
+
+    public override int StepWeightsLength(LayerPlan layer) => StepLayout.ElmanLength(layer.InputSize, layer.HiddenSize);
+
+    public override void EmitPackStepWeights(CodeWriter w, LayerPlan layer)
+    {
+        string[] t = TensorSlices(layer);
+        w.Line($"// {layer.Name}: W_ih, W_hh, b_ih + b_hh → per block of units, the bias, then the weights of each input of [x; h]");
+        w.Line($"StreamingStep.PackElman({t[0]}, {t[1]}, {t[2]}, {t[3]}, {layer.InputSize}, {layer.HiddenSize}, packed.Slice({layer.Name}_StepWeights, {StepWeightsLength(layer)}));");
     }
 
     public override void EmitStep(CodeWriter w, LayerPlan layer)
     {
         string n = layer.Name;
         bool relu = layer.Spec.Activation == Relu;
-        w.Line($"/// <summary>{n} step: {Describe(layer)}, x_t [{layer.InputSize}] and h_{{t−1}} → h_t [{layer.HiddenSize}], one stream.</summary>");
-        w.Line($"private void {n}_Step(State s, ReadOnlySpan<float> x)");
-        w.Open();
-        w.Line($"const int I = {layer.InputSize}, H = {layer.HiddenSize};");
-        EmitParameterViews(w, layer, gradients: false);
-        w.Line($"Span<float> h = s.{n}_H; // h_{{t−1}} [H], then h_t");
-        w.Line($"Span<float> a = s.{n}_A; // a_t [H]");
-        w.Blank();
-        w.Line($"// a_t = W_ih x_t + b_ih + b_hh");
-        w.Line($"MatVec.Multiply(wIh, x, a, H, I, accumulate: false);");
-        w.Line($"Vec.Add(bIh, a);");
-        w.Line($"Vec.Add(bHh, a);");
-        w.Line($"// a_t += W_hh h_{{t−1}}");
-        w.Line($"MatVec.Multiply(wHh, h, a, H, H, accumulate: true);");
-        if (relu)
-        {
-            w.Line($"// h_t = max(0, a_t)");
-            w.Line($"Activations.Relu(a);");
-        }
-        else
-        {
-            w.Line($"// h_t = tanh(a_t)");
-            w.Line($"Activations.Tanh(a);");
-        }
-
-        w.Line($"a.CopyTo(h);");
+        OpenStep(w, layer, $"{Describe(layer)}, x_t [{layer.InputSize}] and h_{{t−1}} → h_t [{layer.HiddenSize}]");
+        w.Line($"// a_t = W_ih x_t + b_ih + W_hh h_{{t−1}} + b_hh, one block of units at a time over the packed weights");
+        w.Raw(relu ? "// h_t = max(0, a_t)" : "// h_t = tanh(a_t)");
+        w.Line($"StreamingStep.Elman({PackedSlice(layer)}, x, s.{n}_H, s.{n}_Scratch, I, H, relu: {(relu ? "true" : "false")});");
         w.Close();
     }
 }

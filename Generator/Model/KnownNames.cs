@@ -28,7 +28,7 @@ internal static class KnownNames
         "InputSize", "OutputSize", "OutputIsSequence", "ParameterCount", "ParameterTensors", "Parameters",
         "Initialize", "InitialParameters", "InitializeArena", "Forward", "CheckForward", "RunForward",
         "Backward", "RunBackward", "Workspace", "Trainer", "_parameters", "Step", "State", "Save", "Load",
-        "LoadPyTorch", "PyTorchLayers",
+        "LoadPyTorch", "PyTorchLayers", "_parameterVersion", "_stepWeights", "PackStepWeights", "StepWeightsLength",
     };
 
     /// <summary>
@@ -48,14 +48,14 @@ internal static class KnownNames
     {
         "_WeightIh", "_WeightHh", "_BiasIh", "_BiasHh",
         "_WeightIhReverse", "_WeightHhReverse", "_BiasIhReverse", "_BiasHhReverse",
-        "_Forward", "_Backward", "_Step",
+        "_Forward", "_Backward", "_Step", "_StepWeights",
     };
 
     private static readonly string[] LstmSuffixes =
     {
         "_WeightIh", "_WeightHh", "_BiasIh", "_BiasHh", "_Peephole",
         "_WeightIhReverse", "_WeightHhReverse", "_BiasIhReverse", "_BiasHhReverse", "_PeepholeReverse",
-        "_Forward", "_Backward", "_Step",
+        "_Forward", "_Backward", "_Step", "_StepWeights",
     };
 
     private static readonly string[] DenseSuffixes = { "_Weight", "_Bias", "_Forward", "_Backward", "_Step" };

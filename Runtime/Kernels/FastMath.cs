@@ -97,4 +97,57 @@ internal static class FastMath
         TVec positive = TOps.Divide(TOps.Create(1f), TOps.Add(TOps.Create(1f), e));
         return TOps.Select(TOps.LessThan(x, TOps.Zero), TOps.Multiply(e, positive), positive);
     }
+
+    // tanh(x) rounds to ±1 in float beyond this; the rational form below is fitted on [−Bound, Bound].
+    private const float RationalTanhBound = 7.99881172180175781f;
+
+    // Below this |x|, tanh(x) = x to float precision.
+    private const float RationalTanhTiny = 0.0004f;
+
+    /// <summary>
+    /// tanh(x) as a rational function, <c>x·P(x²)/Q(x²)</c> (P of degree 6, Q of degree 3, the coefficients of Eigen's
+    /// float tanh), the polynomials evaluated by Estrin's scheme: about half the latency of <see cref="Tanh{TOps, TVec}"/>
+    /// (no exponential), for the streaming step, where one step waits on the previous one's nonlinearities.
+    /// Beyond ±7.9988, where tanh rounds to ±1 in float, the result is exactly ±1; NaN stays NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec TanhRational<TOps, TVec>(TVec x)
+        where TOps : struct, ISimdFloat<TVec>
+        where TVec : struct
+    {
+        TVec c = TOps.MinNative(TOps.Create(RationalTanhBound), TOps.MaxNative(TOps.Create(-RationalTanhBound), x));
+        TVec y = TOps.Multiply(c, c);
+        TVec y2 = TOps.Multiply(y, y);
+        TVec y4 = TOps.Multiply(y2, y2);
+
+        // P(y) = a1 + a3·y + a5·y² + a7·y³ + a9·y⁴ + a11·y⁵ + a13·y⁶
+        TVec t0 = TOps.MultiplyAdd(TOps.Create(6.37261928875436e-04f), y, TOps.Create(4.89352455891786e-03f));
+        TVec t1 = TOps.MultiplyAdd(TOps.Create(5.12229709037114e-08f), y, TOps.Create(1.48572235717979e-05f));
+        TVec t2 = TOps.MultiplyAdd(TOps.Create(2.00018790482477e-13f), y, TOps.Create(-8.60467152213735e-11f));
+        TVec u1 = TOps.MultiplyAdd(TOps.Create(-2.76076847742355e-16f), y2, t2);
+        TVec p = TOps.MultiplyAdd(u1, y4, TOps.MultiplyAdd(t1, y2, t0));
+
+        // Q(y) = b0 + b2·y + b4·y² + b6·y³
+        TVec s0 = TOps.MultiplyAdd(TOps.Create(2.26843463243900e-03f), y, TOps.Create(4.89352518554385e-03f));
+        TVec s1 = TOps.MultiplyAdd(TOps.Create(1.19825839466702e-06f), y, TOps.Create(1.18534705686654e-04f));
+        TVec q = TOps.MultiplyAdd(s1, y2, s0);
+
+        TVec result = TOps.Divide(TOps.Multiply(c, p), q);
+
+        // tiny |x|: tanh(x) = x (also keeps −0); past the bound: exactly ±1
+        TVec sign = TOps.And(x, TOps.Create(-0f));
+        TVec magnitude = TOps.Xor(x, sign);
+        result = TOps.Select(TOps.LessThan(TOps.Create(RationalTanhBound), magnitude), TOps.Xor(TOps.Create(1f), sign), result);
+        return TOps.Select(TOps.LessThan(magnitude, TOps.Create(RationalTanhTiny)), x, result);
+    }
+
+    /// <summary>σ(x) = ½ + ½·tanh(x/2) through <see cref="TanhRational{TOps, TVec}"/>: the low-latency sigmoid of the streaming step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec SigmoidRational<TOps, TVec>(TVec x)
+        where TOps : struct, ISimdFloat<TVec>
+        where TVec : struct
+    {
+        TVec half = TOps.Create(0.5f);
+        return TOps.MultiplyAdd(TanhRational<TOps, TVec>(TOps.Multiply(x, half)), half, half);
+    }
 }

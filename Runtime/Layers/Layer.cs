@@ -41,11 +41,22 @@ public abstract class Layer
     /// <summary>Number of trainable parameters of the layer.</summary>
     public int ParameterCount { get; }
 
+    /// <summary>
+    /// The model's parameter version, told of every writable span this view hands out (the caller may write through
+    /// it), so that the model's streaming copy of the weights is rebuilt before its next step. Set by generated code.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public ParameterVersion? ParameterVersion { get; init; }
+
     /// <summary>All parameters of the layer, in arena order.</summary>
-    public Span<float> Parameters => _arena.AsSpan(Offset, ParameterCount);
+    public Span<float> Parameters => Slice(0, ParameterCount);
 
     /// <summary>A slice of the layer's parameters, <paramref name="start"/> relative to the layer.</summary>
-    protected Span<float> Slice(int start, int length) => _arena.AsSpan(Offset + start, length);
+    protected Span<float> Slice(int start, int length)
+    {
+        ParameterVersion?.Changed();
+        return _arena.AsSpan(Offset + start, length);
+    }
 
     /// <summary>
     /// A slice of the reverse direction's parameters of a bidirectional layer, whose tensors follow the forward

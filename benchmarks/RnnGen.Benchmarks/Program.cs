@@ -13,6 +13,12 @@ public static class Program
 {
     public static void Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--quick-steps")
+        {
+            QuickCheck.RunSteps(args.Length > 1 ? args[1] : string.Empty);
+            return;
+        }
+
         var peak = FmaPeak.Measure();
 
         // The peak is what the core does while it runs this process; on a shared machine the wall-clock rate can only

@@ -62,4 +62,59 @@ public static class QuickCheck
 
         return (samples.Order().ElementAt(samples.Length / 2), samples.Max());
     }
+
+    /// <summary>
+    /// <c>-- --quick-steps [text]</c>: nanoseconds per streaming step for the <see cref="StepBenchmarks"/> cases whose name
+    /// (<c>Lstm1x8</c>, …) contains the text: the fastest and the median of 31 wall-clock batches of about 10 ms. On a busy
+    /// machine the fastest batch is the one least disturbed, so it is the figure to compare while tuning.
+    /// </summary>
+    public static void RunSteps(string filter)
+    {
+        var benchmarks = new StepBenchmarks();
+        foreach (string kind in new[] { "Lstm", "Gru" })
+        {
+            foreach (string size in new[] { "1x8", "1x16", "1x32", "1x64", "32x32", "64x64", "128x128" })
+            {
+                if (!(kind + size).Contains(filter, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                benchmarks.Kind = kind;
+                benchmarks.Size = size;
+                benchmarks.Setup();
+                var (best, median) = Nanoseconds(() => benchmarks.Step());
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kind + size,-12} best {best,9:F1} ns, median {median,9:F1} ns"));
+            }
+        }
+    }
+
+    /// <summary>Fastest and median wall-clock time per call over the timed batches.</summary>
+    private static (double Best, double Median) Nanoseconds(Func<float> call)
+    {
+        float sink = call();
+        var watch = Stopwatch.StartNew();
+        int calls = 0;
+        while (watch.ElapsedMilliseconds < 50)
+        {
+            sink += call();
+            calls++;
+        }
+
+        int batch = Math.Max(1, calls / 5);
+        var samples = new double[31];
+        for (int s = 0; s < samples.Length; s++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < batch; i++)
+            {
+                sink += call();
+            }
+
+            samples[s] = Stopwatch.GetElapsedTime(start).TotalMilliseconds * 1e6 / batch;
+        }
+
+        GC.KeepAlive(sink);
+        return (samples.Min(), samples.Order().ElementAt(samples.Length / 2));
+    }
 }

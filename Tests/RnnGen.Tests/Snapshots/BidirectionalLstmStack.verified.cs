@@ -79,28 +79,41 @@ namespace Samples
 
         private readonly float[] _parameters = InitialParameters(seed: 0);
 
-        /// <summary>The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order.</summary>
-        public Span<float> Parameters => _parameters;
+        /// <summary>Counts writes to the parameters, so that copies made from them (the packed step weights) know when to rebuild.</summary>
+        private readonly ParameterVersion _parameterVersion = new();
+
+        /// <summary>
+        /// The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order. Writes through
+        /// the span are seen by every method; the model assumes each access may write.
+        /// </summary>
+        public Span<float> Parameters
+        {
+            get
+            {
+                _parameterVersion.Changed();
+                return _parameters;
+            }
+        }
 
         private global::RnnGen.LstmLayer? _LowerLayer;
 
         public partial global::RnnGen.LstmLayer Lower
         {
-            get => _LowerLayer ??= new global::RnnGen.LstmLayer("Lower", _parameters, Lower_WeightIh, 3, 4, peephole: false, coupledInputForget: false, bidirectional: true);
+            get => _LowerLayer ??= new global::RnnGen.LstmLayer("Lower", _parameters, Lower_WeightIh, 3, 4, peephole: false, coupledInputForget: false, bidirectional: true) { ParameterVersion = _parameterVersion };
         }
 
         private global::RnnGen.LstmLayer? _UpperLayer;
 
         public partial global::RnnGen.LstmLayer Upper
         {
-            get => _UpperLayer ??= new global::RnnGen.LstmLayer("Upper", _parameters, Upper_WeightIh, 8, 4, peephole: false, coupledInputForget: false, bidirectional: true);
+            get => _UpperLayer ??= new global::RnnGen.LstmLayer("Upper", _parameters, Upper_WeightIh, 8, 4, peephole: false, coupledInputForget: false, bidirectional: true) { ParameterVersion = _parameterVersion };
         }
 
         private global::RnnGen.DenseLayer? _TagsLayer;
 
         public partial global::RnnGen.DenseLayer Tags
         {
-            get => _TagsLayer ??= new global::RnnGen.DenseLayer("Tags", _parameters, Tags_Weight, 8, 4);
+            get => _TagsLayer ??= new global::RnnGen.DenseLayer("Tags", _parameters, Tags_Weight, 8, 4) { ParameterVersion = _parameterVersion };
         }
 
         /// <summary>
@@ -108,7 +121,11 @@ namespace Samples
         /// model on every machine. A new model is initialised with seed 0.
         /// </summary>
         /// <param name="seed">Seed of the random source.</param>
-        public void Initialize(int seed) => InitializeArena(_parameters, seed);
+        public void Initialize(int seed)
+        {
+            InitializeArena(_parameters, seed);
+            _parameterVersion.Changed();
+        }
 
         private static float[] InitialParameters(int seed)
         {
@@ -179,12 +196,20 @@ namespace Samples
         /// <param name="path">The file to read.</param>
         /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
         /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
-        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.BidirectionalLstmStack");
+        public void Load(string path)
+        {
+            Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.BidirectionalLstmStack");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
         /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
         /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
-        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.BidirectionalLstmStack");
+        public void Load(global::System.IO.Stream stream)
+        {
+            Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.BidirectionalLstmStack");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -203,8 +228,11 @@ namespace Samples
         /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
         /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
         /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
-        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true)
+        {
             global::RnnGen.Interop.PyTorchImport.Load(nameof(BidirectionalLstmStack), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
         private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
@@ -1451,6 +1479,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: true);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();
@@ -1472,6 +1501,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: true);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();

@@ -43,6 +43,8 @@ namespace Samples
         private const int Hidden_Bias = 65; // Hidden.bias, b [4]
         private const int Classifier_Weight = 69; // Classifier.weight, W [3, 4]
         private const int Classifier_Bias = 81; // Classifier.bias, b [3]
+        private const int Rnn_StepWeights = 0; // Rnn in the packed step weights, 128 floats
+        private const int StepWeightsLength = 128;
 
         /// <summary>Every parameter tensor: name (<c>Layer.tensor</c>), offset in the parameter and gradient arenas, and shape.</summary>
         public static IReadOnlyList<TensorInfo> ParameterTensors { get; } = new TensorInfo[]
@@ -59,28 +61,41 @@ namespace Samples
 
         private readonly float[] _parameters = InitialParameters(seed: 0);
 
-        /// <summary>The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order.</summary>
-        public Span<float> Parameters => _parameters;
+        /// <summary>Counts writes to the parameters, so that copies made from them (the packed step weights) know when to rebuild.</summary>
+        private readonly ParameterVersion _parameterVersion = new();
+
+        /// <summary>
+        /// The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order. Writes through
+        /// the span are seen by every method; the model assumes each access may write.
+        /// </summary>
+        public Span<float> Parameters
+        {
+            get
+            {
+                _parameterVersion.Changed();
+                return _parameters;
+            }
+        }
 
         private global::RnnGen.SimpleRnnLayer? _RnnLayer;
 
         public partial global::RnnGen.SimpleRnnLayer Rnn
         {
-            get => _RnnLayer ??= new global::RnnGen.SimpleRnnLayer("Rnn", _parameters, Rnn_WeightIh, 2, 5, global::RnnGen.RnnActivation.Tanh);
+            get => _RnnLayer ??= new global::RnnGen.SimpleRnnLayer("Rnn", _parameters, Rnn_WeightIh, 2, 5, global::RnnGen.RnnActivation.Tanh) { ParameterVersion = _parameterVersion };
         }
 
         private global::RnnGen.DenseLayer? _HiddenLayer;
 
         public partial global::RnnGen.DenseLayer Hidden
         {
-            get => _HiddenLayer ??= new global::RnnGen.DenseLayer("Hidden", _parameters, Hidden_Weight, 5, 4);
+            get => _HiddenLayer ??= new global::RnnGen.DenseLayer("Hidden", _parameters, Hidden_Weight, 5, 4) { ParameterVersion = _parameterVersion };
         }
 
         private global::RnnGen.DenseLayer? _ClassifierLayer;
 
         public partial global::RnnGen.DenseLayer Classifier
         {
-            get => _ClassifierLayer ??= new global::RnnGen.DenseLayer("Classifier", _parameters, Classifier_Weight, 4, 3);
+            get => _ClassifierLayer ??= new global::RnnGen.DenseLayer("Classifier", _parameters, Classifier_Weight, 4, 3) { ParameterVersion = _parameterVersion };
         }
 
         /// <summary>
@@ -88,7 +103,11 @@ namespace Samples
         /// model on every machine. A new model is initialised with seed 0.
         /// </summary>
         /// <param name="seed">Seed of the random source.</param>
-        public void Initialize(int seed) => InitializeArena(_parameters, seed);
+        public void Initialize(int seed)
+        {
+            InitializeArena(_parameters, seed);
+            _parameterVersion.Changed();
+        }
 
         private static float[] InitialParameters(int seed)
         {
@@ -139,12 +158,20 @@ namespace Samples
         /// <param name="path">The file to read.</param>
         /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
         /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
-        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.ElmanDenseTanhSoftmax");
+        public void Load(string path)
+        {
+            Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.ElmanDenseTanhSoftmax");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
         /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
         /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
-        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.ElmanDenseTanhSoftmax");
+        public void Load(global::System.IO.Stream stream)
+        {
+            Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.ElmanDenseTanhSoftmax");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -163,8 +190,11 @@ namespace Samples
         /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
         /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
         /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
-        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true)
+        {
             global::RnnGen.Interop.PyTorchImport.Load(nameof(ElmanDenseTanhSoftmax), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
         private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
@@ -300,7 +330,9 @@ namespace Samples
         /// <paramref name="state"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[3]</c>.
         /// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> gives for
         /// that sequence with batch 1 and zero initial states.
-        /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+        /// Allocates nothing after the first call, which makes the model's copy of its recurrent weights in the layout the step
+        /// kernels read (made again, in place, on the first step after the parameters change). Many streams may step at once,
+        /// each with its own state, as long as nothing changes the parameters meanwhile.
         /// </summary>
         /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
         /// <param name="input">The step's input <c>x_t</c>, <c>[2]</c>.</param>
@@ -312,13 +344,41 @@ namespace Samples
             ShapeCheck.Length(input.Length, InputSize, nameof(input), "[2]");
             ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[3]");
             var s = state;
+            // the recurrent weights in the layout the step kernels read: packed on the first step and after any parameter change
+            ReadOnlySpan<float> packed = _stepWeights.TryGet(_parameterVersion, out var current) ? current : PackStepWeights();
             // Rnn: Elman RNN (tanh), [2] → [5]
-            Rnn_Step(s, input);
+            Rnn_Step(s, input, packed);
             // Hidden: Dense 5 → 4, tanh, [5] → [4]
-            Hidden_Step(s, s.Rnn_H);
+            Hidden_Step(s, s.Rnn_H.Slice(0, 5));
             // Classifier: Dense 4 → 3, softmax, [4] → [3]
             Classifier_Step(s, s.Hidden_Y);
             s.Classifier_Y.CopyTo(output);
+        }
+
+        /// <summary>The recurrent weights in the layout of the step kernels (Kernels.StreamingStep), made from the parameters on demand.</summary>
+        private readonly PackedWeights _stepWeights = new(StepWeightsLength);
+
+        /// <summary>
+        /// Packs the recurrent weights for <see cref="Step"/> from the parameters as they are now. Runs on the first step and on
+        /// the first step after the parameters change; steps that start meanwhile on other threads wait for it.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private ReadOnlySpan<float> PackStepWeights()
+        {
+            lock (_stepWeights)
+            {
+                if (_stepWeights.TryGet(_parameterVersion, out var current))
+                {
+                    return current;
+                }
+
+                Span<float> packed = _stepWeights.BeginPack(_parameterVersion, out int version);
+                ReadOnlySpan<float> p = _parameters;
+                // Rnn: W_ih, W_hh, b_ih + b_hh → per block of units, the bias, then the weights of each input of [x; h]
+                StreamingStep.PackElman(p.Slice(Rnn_WeightIh, 10), p.Slice(Rnn_WeightHh, 25), p.Slice(Rnn_BiasIh, 5), p.Slice(Rnn_BiasHh, 5), 2, 5, packed.Slice(Rnn_StepWeights, 128));
+                _stepWeights.EndPack(version);
+                return packed;
+            }
         }
 
         /// <summary>Rnn forward: Elman RNN (tanh), x [T, B, 2] → h [T, B, 5].</summary>
@@ -426,27 +486,13 @@ namespace Samples
             }
         }
 
-        /// <summary>Rnn step: Elman RNN (tanh), x_t [2] and h_{t−1} → h_t [5], one stream.</summary>
-        private void Rnn_Step(State s, ReadOnlySpan<float> x)
+        /// <summary>Rnn step: Elman RNN (tanh), x_t [2] and h_{t−1} → h_t [5], one stream, over the layer's packed weights.</summary>
+        private static void Rnn_Step(State s, ReadOnlySpan<float> x, ReadOnlySpan<float> packed)
         {
             const int I = 2, H = 5;
-            ReadOnlySpan<float> p = _parameters;
-            ReadOnlySpan<float> wIh = p.Slice(Rnn_WeightIh, 10); // W_ih [5, 2]
-            ReadOnlySpan<float> wHh = p.Slice(Rnn_WeightHh, 25); // W_hh [5, 5]
-            ReadOnlySpan<float> bIh = p.Slice(Rnn_BiasIh, 5); // b_ih [5]
-            ReadOnlySpan<float> bHh = p.Slice(Rnn_BiasHh, 5); // b_hh [5]
-            Span<float> h = s.Rnn_H; // h_{t−1} [H], then h_t
-            Span<float> a = s.Rnn_A; // a_t [H]
-
-            // a_t = W_ih x_t + b_ih + b_hh
-            MatVec.Multiply(wIh, x, a, H, I, accumulate: false);
-            Vec.Add(bIh, a);
-            Vec.Add(bHh, a);
-            // a_t += W_hh h_{t−1}
-            MatVec.Multiply(wHh, h, a, H, H, accumulate: true);
+            // a_t = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh, one block of units at a time over the packed weights
             // h_t = tanh(a_t)
-            Activations.Tanh(a);
-            a.CopyTo(h);
+            StreamingStep.Elman(packed.Slice(Rnn_StepWeights, 128), x, s.Rnn_H, s.Rnn_Scratch, I, H, relu: false);
         }
 
         /// <summary>Hidden forward: Dense 5 → 4, tanh, x [T, B, 5] → y [T, B, 4].</summary>
@@ -771,29 +817,29 @@ namespace Samples
         /// <summary>
         /// One stream's state for <see cref="ElmanDenseTanhSoftmax.Step"/>: the hidden state (and an LSTM's cell state) of every
         /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
-        /// A new state starts from zero, as at the start of a sequence; 17 floats, allocated once. Not thread-safe: one per stream.
+        /// A new state starts from zero, as at the start of a sequence; 41 floats, allocated once. Not thread-safe: one per stream.
         /// </summary>
         public sealed class State
         {
-            private readonly float[] _memory = new float[17];
+            private readonly float[] _memory = new float[41];
 
             /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
             public void Reset() => _memory.AsSpan().Clear();
 
             /// <summary>Hidden state <c>h_t</c> of <c>Rnn</c> after the last step, <c>[5]</c>. Zero in a new state; write it to continue from a given state.</summary>
-            public Span<float> RnnHidden => Rnn_H;
+            public Span<float> RnnHidden => Rnn_H.Slice(0, 5);
 
-            /// <summary>h [5]: h_{t−1} before a step, h_t after it</summary>
-            internal Span<float> Rnn_H => _memory.AsSpan(0, 5);
+            /// <summary>h [5], padded to 16: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> Rnn_H => _memory.AsSpan(0, 16);
 
-            /// <summary>a_t [5]: pre-activation of one step</summary>
-            internal Span<float> Rnn_A => _memory.AsSpan(5, 5);
+            /// <summary>scratch of one step [18]: z = [x_t; h_{t−1}], the copy of h_{t−1} read while h_t is written</summary>
+            internal Span<float> Rnn_Scratch => _memory.AsSpan(16, 18);
 
             /// <summary>y [4] of the last step</summary>
-            internal Span<float> Hidden_Y => _memory.AsSpan(10, 4);
+            internal Span<float> Hidden_Y => _memory.AsSpan(34, 4);
 
             /// <summary>y [3] of the last step</summary>
-            internal Span<float> Classifier_Y => _memory.AsSpan(14, 3);
+            internal Span<float> Classifier_Y => _memory.AsSpan(38, 3);
         }
 
         /// <summary>
@@ -843,6 +889,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: true);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();
@@ -864,6 +911,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: true);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();

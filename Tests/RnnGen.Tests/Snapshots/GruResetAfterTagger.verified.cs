@@ -40,6 +40,8 @@ namespace Samples
         private const int Encoder_BiasHh = 96; // Encoder.bias_hh, b_hh [12]
         private const int Output_Weight = 108; // Output.weight, W [2, 4]
         private const int Output_Bias = 116; // Output.bias, b [2]
+        private const int Encoder_StepWeights = 0; // Encoder in the packed step weights, 400 floats
+        private const int StepWeightsLength = 400;
 
         /// <summary>Every parameter tensor: name (<c>Layer.tensor</c>), offset in the parameter and gradient arenas, and shape.</summary>
         public static IReadOnlyList<TensorInfo> ParameterTensors { get; } = new TensorInfo[]
@@ -54,21 +56,34 @@ namespace Samples
 
         private readonly float[] _parameters = InitialParameters(seed: 0);
 
-        /// <summary>The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order.</summary>
-        public Span<float> Parameters => _parameters;
+        /// <summary>Counts writes to the parameters, so that copies made from them (the packed step weights) know when to rebuild.</summary>
+        private readonly ParameterVersion _parameterVersion = new();
+
+        /// <summary>
+        /// The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order. Writes through
+        /// the span are seen by every method; the model assumes each access may write.
+        /// </summary>
+        public Span<float> Parameters
+        {
+            get
+            {
+                _parameterVersion.Changed();
+                return _parameters;
+            }
+        }
 
         private global::RnnGen.GruLayer? _EncoderLayer;
 
         public partial global::RnnGen.GruLayer Encoder
         {
-            get => _EncoderLayer ??= new global::RnnGen.GruLayer("Encoder", _parameters, Encoder_WeightIh, 3, 4, resetAfter: true);
+            get => _EncoderLayer ??= new global::RnnGen.GruLayer("Encoder", _parameters, Encoder_WeightIh, 3, 4, resetAfter: true) { ParameterVersion = _parameterVersion };
         }
 
         private global::RnnGen.DenseLayer? _OutputLayer;
 
         public partial global::RnnGen.DenseLayer Output
         {
-            get => _OutputLayer ??= new global::RnnGen.DenseLayer("Output", _parameters, Output_Weight, 4, 2);
+            get => _OutputLayer ??= new global::RnnGen.DenseLayer("Output", _parameters, Output_Weight, 4, 2) { ParameterVersion = _parameterVersion };
         }
 
         /// <summary>
@@ -76,7 +91,11 @@ namespace Samples
         /// model on every machine. A new model is initialised with seed 0.
         /// </summary>
         /// <param name="seed">Seed of the random source.</param>
-        public void Initialize(int seed) => InitializeArena(_parameters, seed);
+        public void Initialize(int seed)
+        {
+            InitializeArena(_parameters, seed);
+            _parameterVersion.Changed();
+        }
 
         private static float[] InitialParameters(int seed)
         {
@@ -123,12 +142,20 @@ namespace Samples
         /// <param name="path">The file to read.</param>
         /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
         /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
-        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.GruResetAfterTagger");
+        public void Load(string path)
+        {
+            Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.GruResetAfterTagger");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
         /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
         /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
-        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.GruResetAfterTagger");
+        public void Load(global::System.IO.Stream stream)
+        {
+            Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.GruResetAfterTagger");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -146,8 +173,11 @@ namespace Samples
         /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
         /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
         /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
-        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true)
+        {
             global::RnnGen.Interop.PyTorchImport.Load(nameof(GruResetAfterTagger), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
         private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
@@ -279,7 +309,9 @@ namespace Samples
         /// <paramref name="state"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[2]</c>.
         /// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> gives for
         /// that sequence with batch 1 and zero initial states.
-        /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+        /// Allocates nothing after the first call, which makes the model's copy of its recurrent weights in the layout the step
+        /// kernels read (made again, in place, on the first step after the parameters change). Many streams may step at once,
+        /// each with its own state, as long as nothing changes the parameters meanwhile.
         /// </summary>
         /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
         /// <param name="input">The step's input <c>x_t</c>, <c>[3]</c>.</param>
@@ -291,11 +323,39 @@ namespace Samples
             ShapeCheck.Length(input.Length, InputSize, nameof(input), "[3]");
             ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[2]");
             var s = state;
+            // the recurrent weights in the layout the step kernels read: packed on the first step and after any parameter change
+            ReadOnlySpan<float> packed = _stepWeights.TryGet(_parameterVersion, out var current) ? current : PackStepWeights();
             // Encoder: GRU (reset after), [3] → [4]
-            Encoder_Step(s, input);
+            Encoder_Step(s, input, packed);
             // Output: Dense 4 → 2, sigmoid, [4] → [2]
-            Output_Step(s, s.Encoder_H);
+            Output_Step(s, s.Encoder_H.Slice(0, 4));
             s.Output_Y.CopyTo(output);
+        }
+
+        /// <summary>The recurrent weights in the layout of the step kernels (Kernels.StreamingStep), made from the parameters on demand.</summary>
+        private readonly PackedWeights _stepWeights = new(StepWeightsLength);
+
+        /// <summary>
+        /// Packs the recurrent weights for <see cref="Step"/> from the parameters as they are now. Runs on the first step and on
+        /// the first step after the parameters change; steps that start meanwhile on other threads wait for it.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private ReadOnlySpan<float> PackStepWeights()
+        {
+            lock (_stepWeights)
+            {
+                if (_stepWeights.TryGet(_parameterVersion, out var current))
+                {
+                    return current;
+                }
+
+                Span<float> packed = _stepWeights.BeginPack(_parameterVersion, out int version);
+                ReadOnlySpan<float> p = _parameters;
+                // Encoder: W_ih, W_hh, b_ih, b_hh → per block of units, the biases b_ir + b_hr, b_iz + b_hz, b_in, b_hn, then the weights of r, z, n for each input of [x; h]
+                StreamingStep.PackGru(p.Slice(Encoder_WeightIh, 36), p.Slice(Encoder_WeightHh, 48), p.Slice(Encoder_BiasIh, 12), p.Slice(Encoder_BiasHh, 12), 3, 4, resetAfter: true, packed.Slice(Encoder_StepWeights, 400));
+                _stepWeights.EndPack(version);
+                return packed;
+            }
         }
 
         /// <summary>Encoder forward: GRU (reset after), x [T, B, 3] → h [T, B, 4]; gate blocks r, z, n.</summary>
@@ -408,29 +468,14 @@ namespace Samples
             }
         }
 
-        /// <summary>Encoder step: GRU (reset after), x_t [3] and h_{t−1} → h_t [4], one stream; gate blocks r, z, n.</summary>
-        private void Encoder_Step(State s, ReadOnlySpan<float> x)
+        /// <summary>Encoder step: GRU (reset after), x_t [3] and h_{t−1} → h_t [4]; gates r, z, n, one stream, over the layer's packed weights.</summary>
+        private static void Encoder_Step(State s, ReadOnlySpan<float> x, ReadOnlySpan<float> packed)
         {
-            const int I = 3, H = 4, G = 3 * H;
-            ReadOnlySpan<float> p = _parameters;
-            ReadOnlySpan<float> wIh = p.Slice(Encoder_WeightIh, 36); // W_ih [12, 3]
-            ReadOnlySpan<float> wHh = p.Slice(Encoder_WeightHh, 48); // W_hh [12, 4]
-            ReadOnlySpan<float> bIh = p.Slice(Encoder_BiasIh, 12); // b_ih [12]
-            ReadOnlySpan<float> bHh = p.Slice(Encoder_BiasHh, 12); // b_hh [12]
-            Span<float> h = s.Encoder_H; // h_{t−1} [H], then h_t
-            Span<float> nextH = s.Encoder_NextH; // h_t [H]
-            Span<float> gates = s.Encoder_Gates; // a = W_ih x_t + b_ih [3H], blocks r, z, n; then activations
-            Span<float> hiddenGates = s.Encoder_HiddenGates; // â = W_hh h_{t−1} + b_hh [3H]
-
-            // a_t = W_ih x_t + b_ih
-            MatVec.Multiply(wIh, x, gates, G, I, accumulate: false);
-            Vec.Add(bIh, gates);
-            // â_t = W_hh h_{t−1} + b_hh: one [3H, H] × [H] product for all gates
-            MatVec.Multiply(wHh, h, hiddenGates, G, H, accumulate: false);
-            Vec.Add(bHh, hiddenGates);
-            // r = σ(a_r + â_r), z = σ(a_z + â_z), n = tanh(a_n + r ⊙ â_n), h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
-            GruCell.ForwardResetAfter(gates, hiddenGates, h, nextH, 1, H);
-            nextH.CopyTo(h);
+            const int I = 3, H = 4;
+            // r = σ(W_ir x_t + b_ir + W_hr h_{t−1} + b_hr), z = σ(W_iz x_t + b_iz + W_hz h_{t−1} + b_hz)
+            // n = tanh(W_in x_t + b_in + r ⊙ (W_hn h_{t−1} + b_hn)), one block of units at a time over the packed weights
+            // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+            StreamingStep.Gru(packed.Slice(Encoder_StepWeights, 400), x, s.Encoder_H, s.Encoder_Scratch, I, H, resetAfter: true);
         }
 
         /// <summary>Output forward: Dense 4 → 2, sigmoid, x [T, B, 4] → y [T, B, 2].</summary>
@@ -697,32 +742,26 @@ namespace Samples
         /// <summary>
         /// One stream's state for <see cref="GruResetAfterTagger.Step"/>: the hidden state (and an LSTM's cell state) of every
         /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
-        /// A new state starts from zero, as at the start of a sequence; 34 floats, allocated once. Not thread-safe: one per stream.
+        /// A new state starts from zero, as at the start of a sequence; 37 floats, allocated once. Not thread-safe: one per stream.
         /// </summary>
         public sealed class State
         {
-            private readonly float[] _memory = new float[34];
+            private readonly float[] _memory = new float[37];
 
             /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
             public void Reset() => _memory.AsSpan().Clear();
 
             /// <summary>Hidden state <c>h_t</c> of <c>Encoder</c> after the last step, <c>[4]</c>. Zero in a new state; write it to continue from a given state.</summary>
-            public Span<float> EncoderHidden => Encoder_H;
+            public Span<float> EncoderHidden => Encoder_H.Slice(0, 4);
 
-            /// <summary>h [4]: h_{t−1} before a step, h_t after it</summary>
-            internal Span<float> Encoder_H => _memory.AsSpan(0, 4);
+            /// <summary>h [4], padded to 16: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> Encoder_H => _memory.AsSpan(0, 16);
 
-            /// <summary>gates [3·4], blocks r, z, n: W_ih x_t + b_ih, then activations of one step</summary>
-            internal Span<float> Encoder_Gates => _memory.AsSpan(4, 12);
-
-            /// <summary>â [3·4], blocks r, z, n: W_hh h_{t−1} + b_hh of one step</summary>
-            internal Span<float> Encoder_HiddenGates => _memory.AsSpan(16, 12);
-
-            /// <summary>h_t [4], written while h_{t−1} is still read</summary>
-            internal Span<float> Encoder_NextH => _memory.AsSpan(28, 4);
+            /// <summary>scratch of one step [19]: z = [x_t; h_{t−1}], the copy of h_{t−1} read while h_t is written</summary>
+            internal Span<float> Encoder_Scratch => _memory.AsSpan(16, 19);
 
             /// <summary>y [2] of the last step</summary>
-            internal Span<float> Output_Y => _memory.AsSpan(32, 2);
+            internal Span<float> Output_Y => _memory.AsSpan(35, 2);
         }
 
         /// <summary>
@@ -772,6 +811,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();
@@ -793,6 +833,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();

@@ -40,6 +40,8 @@ namespace Samples
         private const int Encoder_BiasHh = 96; // Encoder.bias_hh, b_hh [12]
         private const int Output_Weight = 108; // Output.weight, W [1, 4]
         private const int Output_Bias = 112; // Output.bias, b [1]
+        private const int Encoder_StepWeights = 0; // Encoder in the packed step weights, 384 floats
+        private const int StepWeightsLength = 384;
 
         /// <summary>Every parameter tensor: name (<c>Layer.tensor</c>), offset in the parameter and gradient arenas, and shape.</summary>
         public static IReadOnlyList<TensorInfo> ParameterTensors { get; } = new TensorInfo[]
@@ -54,21 +56,34 @@ namespace Samples
 
         private readonly float[] _parameters = InitialParameters(seed: 0);
 
-        /// <summary>The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order.</summary>
-        public Span<float> Parameters => _parameters;
+        /// <summary>Counts writes to the parameters, so that copies made from them (the packed step weights) know when to rebuild.</summary>
+        private readonly ParameterVersion _parameterVersion = new();
+
+        /// <summary>
+        /// The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order. Writes through
+        /// the span are seen by every method; the model assumes each access may write.
+        /// </summary>
+        public Span<float> Parameters
+        {
+            get
+            {
+                _parameterVersion.Changed();
+                return _parameters;
+            }
+        }
 
         private global::RnnGen.GruLayer? _EncoderLayer;
 
         public partial global::RnnGen.GruLayer Encoder
         {
-            get => _EncoderLayer ??= new global::RnnGen.GruLayer("Encoder", _parameters, Encoder_WeightIh, 3, 4, resetAfter: false);
+            get => _EncoderLayer ??= new global::RnnGen.GruLayer("Encoder", _parameters, Encoder_WeightIh, 3, 4, resetAfter: false) { ParameterVersion = _parameterVersion };
         }
 
         private global::RnnGen.DenseLayer? _OutputLayer;
 
         public partial global::RnnGen.DenseLayer Output
         {
-            get => _OutputLayer ??= new global::RnnGen.DenseLayer("Output", _parameters, Output_Weight, 4, 1);
+            get => _OutputLayer ??= new global::RnnGen.DenseLayer("Output", _parameters, Output_Weight, 4, 1) { ParameterVersion = _parameterVersion };
         }
 
         /// <summary>
@@ -76,7 +91,11 @@ namespace Samples
         /// model on every machine. A new model is initialised with seed 0.
         /// </summary>
         /// <param name="seed">Seed of the random source.</param>
-        public void Initialize(int seed) => InitializeArena(_parameters, seed);
+        public void Initialize(int seed)
+        {
+            InitializeArena(_parameters, seed);
+            _parameterVersion.Changed();
+        }
 
         private static float[] InitialParameters(int seed)
         {
@@ -123,12 +142,20 @@ namespace Samples
         /// <param name="path">The file to read.</param>
         /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
         /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
-        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.GruResetBeforeRegressor");
+        public void Load(string path)
+        {
+            Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.GruResetBeforeRegressor");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
         /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
         /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
-        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.GruResetBeforeRegressor");
+        public void Load(global::System.IO.Stream stream)
+        {
+            Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.GruResetBeforeRegressor");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -146,8 +173,11 @@ namespace Samples
         /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
         /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
         /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
-        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true)
+        {
             global::RnnGen.Interop.PyTorchImport.Load(nameof(GruResetBeforeRegressor), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
         private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
@@ -273,7 +303,9 @@ namespace Samples
         /// that sequence with batch 1 and zero initial states.
         /// <c>Encoder</c> returns only its last state, so the output of a step is what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> would return
         /// if the sequence ended at this step: a running answer for the stream so far.
-        /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+        /// Allocates nothing after the first call, which makes the model's copy of its recurrent weights in the layout the step
+        /// kernels read (made again, in place, on the first step after the parameters change). Many streams may step at once,
+        /// each with its own state, as long as nothing changes the parameters meanwhile.
         /// </summary>
         /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
         /// <param name="input">The step's input <c>x_t</c>, <c>[3]</c>.</param>
@@ -285,11 +317,39 @@ namespace Samples
             ShapeCheck.Length(input.Length, InputSize, nameof(input), "[3]");
             ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[1]");
             var s = state;
+            // the recurrent weights in the layout the step kernels read: packed on the first step and after any parameter change
+            ReadOnlySpan<float> packed = _stepWeights.TryGet(_parameterVersion, out var current) ? current : PackStepWeights();
             // Encoder: GRU (reset before), [3] → [4]
-            Encoder_Step(s, input);
+            Encoder_Step(s, input, packed);
             // Output: Dense 4 → 1, [4] → [1]
-            Output_Step(s, s.Encoder_H);
+            Output_Step(s, s.Encoder_H.Slice(0, 4));
             s.Output_Y.CopyTo(output);
+        }
+
+        /// <summary>The recurrent weights in the layout of the step kernels (Kernels.StreamingStep), made from the parameters on demand.</summary>
+        private readonly PackedWeights _stepWeights = new(StepWeightsLength);
+
+        /// <summary>
+        /// Packs the recurrent weights for <see cref="Step"/> from the parameters as they are now. Runs on the first step and on
+        /// the first step after the parameters change; steps that start meanwhile on other threads wait for it.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private ReadOnlySpan<float> PackStepWeights()
+        {
+            lock (_stepWeights)
+            {
+                if (_stepWeights.TryGet(_parameterVersion, out var current))
+                {
+                    return current;
+                }
+
+                Span<float> packed = _stepWeights.BeginPack(_parameterVersion, out int version);
+                ReadOnlySpan<float> p = _parameters;
+                // Encoder: W_ih, W_hh, b_ih, b_hh → per block of units, the biases b_ir + b_hr, b_iz + b_hz, b_in + b_hn, the weights of r, z, n for each input of x and of r, z for each of h; then W_hn block by block
+                StreamingStep.PackGru(p.Slice(Encoder_WeightIh, 36), p.Slice(Encoder_WeightHh, 48), p.Slice(Encoder_BiasIh, 12), p.Slice(Encoder_BiasHh, 12), 3, 4, resetAfter: false, packed.Slice(Encoder_StepWeights, 384));
+                _stepWeights.EndPack(version);
+                return packed;
+            }
         }
 
         /// <summary>Encoder forward: GRU (reset before), x [T, B, 3] → h_T [B, 4]; gate blocks r, z, n.</summary>
@@ -428,37 +488,14 @@ namespace Samples
             }
         }
 
-        /// <summary>Encoder step: GRU (reset before), x_t [3] and h_{t−1} → h_t [4], one stream; gate blocks r, z, n.</summary>
-        private void Encoder_Step(State s, ReadOnlySpan<float> x)
+        /// <summary>Encoder step: GRU (reset before), x_t [3] and h_{t−1} → h_t [4]; gates r, z, n, one stream, over the layer's packed weights.</summary>
+        private static void Encoder_Step(State s, ReadOnlySpan<float> x, ReadOnlySpan<float> packed)
         {
-            const int I = 3, H = 4, G = 3 * H;
-            ReadOnlySpan<float> p = _parameters;
-            ReadOnlySpan<float> wIh = p.Slice(Encoder_WeightIh, 36); // W_ih [12, 3]
-            ReadOnlySpan<float> wHh = p.Slice(Encoder_WeightHh, 48); // W_hh [12, 4]
-            ReadOnlySpan<float> bIh = p.Slice(Encoder_BiasIh, 12); // b_ih [12]
-            ReadOnlySpan<float> bHh = p.Slice(Encoder_BiasHh, 12); // b_hh [12]
-            Span<float> h = s.Encoder_H; // h_{t−1} [H], then h_t
-            Span<float> nextH = s.Encoder_NextH; // h_t [H]
-            ReadOnlySpan<float> wHrz = wHh.Slice(0, 2 * H * H); // W_h{r,z} [2H, H]
-            ReadOnlySpan<float> wHn = wHh.Slice(2 * H * H, H * H); // W_hn [H, H]
-            Span<float> gates = s.Encoder_Gates; // a = W_ih x_t + b_ih + b_hh [3H], blocks r, z, n; then activations
-            Span<float> resetHidden = s.Encoder_ResetHidden; // r_t ⊙ h_{t−1} [H]
-            Span<float> hiddenResetUpdate = s.Encoder_HiddenResetUpdate; // â_{r,z} [2H]
-            Span<float> hiddenCandidate = s.Encoder_HiddenCandidate; // â_n [H]
-
-            // a_t = W_ih x_t + b_ih + b_hh (b_hn is outside the reset in this form)
-            MatVec.Multiply(wIh, x, gates, G, I, accumulate: false);
-            Vec.Add(bIh, gates);
-            Vec.Add(bHh, gates);
-            // â_{r,z} = W_h{r,z} h_{t−1}: one [2H, H] × [H] product
-            MatVec.Multiply(wHrz, h, hiddenResetUpdate, 2 * H, H, accumulate: false);
-            // r = σ(a_r + â_r), z = σ(a_z + â_z), and r ⊙ h_{t−1}
-            GruCell.ForwardGatesResetBefore(gates, hiddenResetUpdate, h, resetHidden, 1, H);
-            // â_n = W_hn (r ⊙ h_{t−1}): one [H, H] × [H] product
-            MatVec.Multiply(wHn, resetHidden, hiddenCandidate, H, H, accumulate: false);
-            // n = tanh(a_n + â_n), h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
-            GruCell.ForwardCandidateResetBefore(gates, hiddenCandidate, h, nextH, 1, H);
-            nextH.CopyTo(h);
+            const int I = 3, H = 4;
+            // r = σ(W_ir x_t + b_ir + W_hr h_{t−1} + b_hr), z = σ(W_iz x_t + b_iz + W_hz h_{t−1} + b_hz)
+            // n = tanh(W_in x_t + b_in + W_hn (r ⊙ h_{t−1}) + b_hn): r and z for every block first, then n block by block
+            // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+            StreamingStep.Gru(packed.Slice(Encoder_StepWeights, 384), x, s.Encoder_H, s.Encoder_Scratch, I, H, resetAfter: false);
         }
 
         /// <summary>Output forward: Dense 4 → 1, x [B, 4] → y [B, 1].</summary>
@@ -746,38 +783,26 @@ namespace Samples
         /// <summary>
         /// One stream's state for <see cref="GruResetBeforeRegressor.Step"/>: the hidden state (and an LSTM's cell state) of every
         /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
-        /// A new state starts from zero, as at the start of a sequence; 37 floats, allocated once. Not thread-safe: one per stream.
+        /// A new state starts from zero, as at the start of a sequence; 84 floats, allocated once. Not thread-safe: one per stream.
         /// </summary>
         public sealed class State
         {
-            private readonly float[] _memory = new float[37];
+            private readonly float[] _memory = new float[84];
 
             /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
             public void Reset() => _memory.AsSpan().Clear();
 
             /// <summary>Hidden state <c>h_t</c> of <c>Encoder</c> after the last step, <c>[4]</c>. Zero in a new state; write it to continue from a given state.</summary>
-            public Span<float> EncoderHidden => Encoder_H;
+            public Span<float> EncoderHidden => Encoder_H.Slice(0, 4);
 
-            /// <summary>h [4]: h_{t−1} before a step, h_t after it</summary>
-            internal Span<float> Encoder_H => _memory.AsSpan(0, 4);
+            /// <summary>h [4], padded to 16: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> Encoder_H => _memory.AsSpan(0, 16);
 
-            /// <summary>gates [3·4], blocks r, z, n: W_ih x_t + b_ih + b_hh, then activations of one step</summary>
-            internal Span<float> Encoder_Gates => _memory.AsSpan(4, 12);
-
-            /// <summary>r_t ⊙ h_{t−1} [4]</summary>
-            internal Span<float> Encoder_ResetHidden => _memory.AsSpan(16, 4);
-
-            /// <summary>â_{r,z} [2·4]: W_h{r,z} h_{t−1} of one step</summary>
-            internal Span<float> Encoder_HiddenResetUpdate => _memory.AsSpan(20, 8);
-
-            /// <summary>â_n [4]: W_hn (r ⊙ h_{t−1}) of one step</summary>
-            internal Span<float> Encoder_HiddenCandidate => _memory.AsSpan(28, 4);
-
-            /// <summary>h_t [4], written while h_{t−1} is still read</summary>
-            internal Span<float> Encoder_NextH => _memory.AsSpan(32, 4);
+            /// <summary>scratch of one step [67]: z = [x_t; h_{t−1}], the copy of h_{t−1} read while h_t is written</summary>
+            internal Span<float> Encoder_Scratch => _memory.AsSpan(16, 67);
 
             /// <summary>y [1] of the last step</summary>
-            internal Span<float> Output_Y => _memory.AsSpan(36, 1);
+            internal Span<float> Output_Y => _memory.AsSpan(83, 1);
         }
 
         /// <summary>
@@ -827,6 +852,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();
@@ -848,6 +874,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();

@@ -48,6 +48,9 @@ namespace Samples
         private const int Third_Bias = 51; // Third.bias, b [2]
         private const int Fourth_Weight = 53; // Fourth.weight, W [1, 2]
         private const int Fourth_Bias = 55; // Fourth.bias, b [1]
+        private const int First_StepWeights = 0; // First in the packed step weights, 96 floats
+        private const int Second_StepWeights = 96; // Second in the packed step weights, 112 floats
+        private const int StepWeightsLength = 208;
 
         /// <summary>Every parameter tensor: name (<c>Layer.tensor</c>), offset in the parameter and gradient arenas, and shape.</summary>
         public static IReadOnlyList<TensorInfo> ParameterTensors { get; } = new TensorInfo[]
@@ -68,35 +71,48 @@ namespace Samples
 
         private readonly float[] _parameters = InitialParameters(seed: 0);
 
-        /// <summary>The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order.</summary>
-        public Span<float> Parameters => _parameters;
+        /// <summary>Counts writes to the parameters, so that copies made from them (the packed step weights) know when to rebuild.</summary>
+        private readonly ParameterVersion _parameterVersion = new();
+
+        /// <summary>
+        /// The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order. Writes through
+        /// the span are seen by every method; the model assumes each access may write.
+        /// </summary>
+        public Span<float> Parameters
+        {
+            get
+            {
+                _parameterVersion.Changed();
+                return _parameters;
+            }
+        }
 
         private global::RnnGen.SimpleRnnLayer? _FirstLayer;
 
         internal partial global::RnnGen.SimpleRnnLayer First
         {
-            get => _FirstLayer ??= new global::RnnGen.SimpleRnnLayer("First", _parameters, First_WeightIh, 2, 3, global::RnnGen.RnnActivation.Tanh);
+            get => _FirstLayer ??= new global::RnnGen.SimpleRnnLayer("First", _parameters, First_WeightIh, 2, 3, global::RnnGen.RnnActivation.Tanh) { ParameterVersion = _parameterVersion };
         }
 
         private global::RnnGen.SimpleRnnLayer? _SecondLayer;
 
         private partial global::RnnGen.SimpleRnnLayer Second
         {
-            get => _SecondLayer ??= new global::RnnGen.SimpleRnnLayer("Second", _parameters, Second_WeightIh, 3, 3, global::RnnGen.RnnActivation.Relu);
+            get => _SecondLayer ??= new global::RnnGen.SimpleRnnLayer("Second", _parameters, Second_WeightIh, 3, 3, global::RnnGen.RnnActivation.Relu) { ParameterVersion = _parameterVersion };
         }
 
         private global::RnnGen.DenseLayer? _ThirdLayer;
 
         private protected partial global::RnnGen.DenseLayer Third
         {
-            get => _ThirdLayer ??= new global::RnnGen.DenseLayer("Third", _parameters, Third_Weight, 3, 2);
+            get => _ThirdLayer ??= new global::RnnGen.DenseLayer("Third", _parameters, Third_Weight, 3, 2) { ParameterVersion = _parameterVersion };
         }
 
         private global::RnnGen.DenseLayer? _FourthLayer;
 
         protected internal partial global::RnnGen.DenseLayer Fourth
         {
-            get => _FourthLayer ??= new global::RnnGen.DenseLayer("Fourth", _parameters, Fourth_Weight, 2, 1);
+            get => _FourthLayer ??= new global::RnnGen.DenseLayer("Fourth", _parameters, Fourth_Weight, 2, 1) { ParameterVersion = _parameterVersion };
         }
 
         /// <summary>
@@ -104,7 +120,11 @@ namespace Samples
         /// model on every machine. A new model is initialised with seed 0.
         /// </summary>
         /// <param name="seed">Seed of the random source.</param>
-        public void Initialize(int seed) => InitializeArena(_parameters, seed);
+        public void Initialize(int seed)
+        {
+            InitializeArena(_parameters, seed);
+            _parameterVersion.Changed();
+        }
 
         private static float[] InitialParameters(int seed)
         {
@@ -163,12 +183,20 @@ namespace Samples
         /// <param name="path">The file to read.</param>
         /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
         /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
-        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.InternalAndPrivateLayers");
+        public void Load(string path)
+        {
+            Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.InternalAndPrivateLayers");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
         /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
         /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
-        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.InternalAndPrivateLayers");
+        public void Load(global::System.IO.Stream stream)
+        {
+            Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.InternalAndPrivateLayers");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -188,8 +216,11 @@ namespace Samples
         /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
         /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
         /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
-        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true)
+        {
             global::RnnGen.Interop.PyTorchImport.Load(nameof(InternalAndPrivateLayers), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
         private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
@@ -331,7 +362,9 @@ namespace Samples
         /// <paramref name="state"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[1]</c>.
         /// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> gives for
         /// that sequence with batch 1 and zero initial states.
-        /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+        /// Allocates nothing after the first call, which makes the model's copy of its recurrent weights in the layout the step
+        /// kernels read (made again, in place, on the first step after the parameters change). Many streams may step at once,
+        /// each with its own state, as long as nothing changes the parameters meanwhile.
         /// </summary>
         /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
         /// <param name="input">The step's input <c>x_t</c>, <c>[2]</c>.</param>
@@ -343,15 +376,45 @@ namespace Samples
             ShapeCheck.Length(input.Length, InputSize, nameof(input), "[2]");
             ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[1]");
             var s = state;
+            // the recurrent weights in the layout the step kernels read: packed on the first step and after any parameter change
+            ReadOnlySpan<float> packed = _stepWeights.TryGet(_parameterVersion, out var current) ? current : PackStepWeights();
             // First: Elman RNN (tanh), [2] → [3]
-            First_Step(s, input);
+            First_Step(s, input, packed);
             // Second: Elman RNN (relu), [3] → [3]
-            Second_Step(s, s.First_H);
+            Second_Step(s, s.First_H.Slice(0, 3), packed);
             // Third: Dense 3 → 2, sigmoid, [3] → [2]
-            Third_Step(s, s.Second_H);
+            Third_Step(s, s.Second_H.Slice(0, 3));
             // Fourth: Dense 2 → 1, relu, [2] → [1]
             Fourth_Step(s, s.Third_Y);
             s.Fourth_Y.CopyTo(output);
+        }
+
+        /// <summary>The recurrent weights in the layout of the step kernels (Kernels.StreamingStep), made from the parameters on demand.</summary>
+        private readonly PackedWeights _stepWeights = new(StepWeightsLength);
+
+        /// <summary>
+        /// Packs the recurrent weights for <see cref="Step"/> from the parameters as they are now. Runs on the first step and on
+        /// the first step after the parameters change; steps that start meanwhile on other threads wait for it.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private ReadOnlySpan<float> PackStepWeights()
+        {
+            lock (_stepWeights)
+            {
+                if (_stepWeights.TryGet(_parameterVersion, out var current))
+                {
+                    return current;
+                }
+
+                Span<float> packed = _stepWeights.BeginPack(_parameterVersion, out int version);
+                ReadOnlySpan<float> p = _parameters;
+                // First: W_ih, W_hh, b_ih + b_hh → per block of units, the bias, then the weights of each input of [x; h]
+                StreamingStep.PackElman(p.Slice(First_WeightIh, 6), p.Slice(First_WeightHh, 9), p.Slice(First_BiasIh, 3), p.Slice(First_BiasHh, 3), 2, 3, packed.Slice(First_StepWeights, 96));
+                // Second: W_ih, W_hh, b_ih + b_hh → per block of units, the bias, then the weights of each input of [x; h]
+                StreamingStep.PackElman(p.Slice(Second_WeightIh, 9), p.Slice(Second_WeightHh, 9), p.Slice(Second_BiasIh, 3), p.Slice(Second_BiasHh, 3), 3, 3, packed.Slice(Second_StepWeights, 112));
+                _stepWeights.EndPack(version);
+                return packed;
+            }
         }
 
         /// <summary>First forward: Elman RNN (tanh), x [T, B, 2] → h [T, B, 3].</summary>
@@ -459,27 +522,13 @@ namespace Samples
             }
         }
 
-        /// <summary>First step: Elman RNN (tanh), x_t [2] and h_{t−1} → h_t [3], one stream.</summary>
-        private void First_Step(State s, ReadOnlySpan<float> x)
+        /// <summary>First step: Elman RNN (tanh), x_t [2] and h_{t−1} → h_t [3], one stream, over the layer's packed weights.</summary>
+        private static void First_Step(State s, ReadOnlySpan<float> x, ReadOnlySpan<float> packed)
         {
             const int I = 2, H = 3;
-            ReadOnlySpan<float> p = _parameters;
-            ReadOnlySpan<float> wIh = p.Slice(First_WeightIh, 6); // W_ih [3, 2]
-            ReadOnlySpan<float> wHh = p.Slice(First_WeightHh, 9); // W_hh [3, 3]
-            ReadOnlySpan<float> bIh = p.Slice(First_BiasIh, 3); // b_ih [3]
-            ReadOnlySpan<float> bHh = p.Slice(First_BiasHh, 3); // b_hh [3]
-            Span<float> h = s.First_H; // h_{t−1} [H], then h_t
-            Span<float> a = s.First_A; // a_t [H]
-
-            // a_t = W_ih x_t + b_ih + b_hh
-            MatVec.Multiply(wIh, x, a, H, I, accumulate: false);
-            Vec.Add(bIh, a);
-            Vec.Add(bHh, a);
-            // a_t += W_hh h_{t−1}
-            MatVec.Multiply(wHh, h, a, H, H, accumulate: true);
+            // a_t = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh, one block of units at a time over the packed weights
             // h_t = tanh(a_t)
-            Activations.Tanh(a);
-            a.CopyTo(h);
+            StreamingStep.Elman(packed.Slice(First_StepWeights, 96), x, s.First_H, s.First_Scratch, I, H, relu: false);
         }
 
         /// <summary>Second forward: Elman RNN (relu), x [T, B, 3] → h [T, B, 3].</summary>
@@ -587,27 +636,13 @@ namespace Samples
             }
         }
 
-        /// <summary>Second step: Elman RNN (relu), x_t [3] and h_{t−1} → h_t [3], one stream.</summary>
-        private void Second_Step(State s, ReadOnlySpan<float> x)
+        /// <summary>Second step: Elman RNN (relu), x_t [3] and h_{t−1} → h_t [3], one stream, over the layer's packed weights.</summary>
+        private static void Second_Step(State s, ReadOnlySpan<float> x, ReadOnlySpan<float> packed)
         {
             const int I = 3, H = 3;
-            ReadOnlySpan<float> p = _parameters;
-            ReadOnlySpan<float> wIh = p.Slice(Second_WeightIh, 9); // W_ih [3, 3]
-            ReadOnlySpan<float> wHh = p.Slice(Second_WeightHh, 9); // W_hh [3, 3]
-            ReadOnlySpan<float> bIh = p.Slice(Second_BiasIh, 3); // b_ih [3]
-            ReadOnlySpan<float> bHh = p.Slice(Second_BiasHh, 3); // b_hh [3]
-            Span<float> h = s.Second_H; // h_{t−1} [H], then h_t
-            Span<float> a = s.Second_A; // a_t [H]
-
-            // a_t = W_ih x_t + b_ih + b_hh
-            MatVec.Multiply(wIh, x, a, H, I, accumulate: false);
-            Vec.Add(bIh, a);
-            Vec.Add(bHh, a);
-            // a_t += W_hh h_{t−1}
-            MatVec.Multiply(wHh, h, a, H, H, accumulate: true);
+            // a_t = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh, one block of units at a time over the packed weights
             // h_t = max(0, a_t)
-            Activations.Relu(a);
-            a.CopyTo(h);
+            StreamingStep.Elman(packed.Slice(Second_StepWeights, 112), x, s.Second_H, s.Second_Scratch, I, H, relu: true);
         }
 
         /// <summary>Third forward: Dense 3 → 2, sigmoid, x [T, B, 3] → y [T, B, 2].</summary>
@@ -996,38 +1031,38 @@ namespace Samples
         /// <summary>
         /// One stream's state for <see cref="InternalAndPrivateLayers.Step"/>: the hidden state (and an LSTM's cell state) of every
         /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
-        /// A new state starts from zero, as at the start of a sequence; 15 floats, allocated once. Not thread-safe: one per stream.
+        /// A new state starts from zero, as at the start of a sequence; 72 floats, allocated once. Not thread-safe: one per stream.
         /// </summary>
         public sealed class State
         {
-            private readonly float[] _memory = new float[15];
+            private readonly float[] _memory = new float[72];
 
             /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
             public void Reset() => _memory.AsSpan().Clear();
 
             /// <summary>Hidden state <c>h_t</c> of <c>First</c> after the last step, <c>[3]</c>. Zero in a new state; write it to continue from a given state.</summary>
-            public Span<float> FirstHidden => First_H;
+            public Span<float> FirstHidden => First_H.Slice(0, 3);
 
             /// <summary>Hidden state <c>h_t</c> of <c>Second</c> after the last step, <c>[3]</c>. Zero in a new state; write it to continue from a given state.</summary>
-            public Span<float> SecondHidden => Second_H;
+            public Span<float> SecondHidden => Second_H.Slice(0, 3);
 
-            /// <summary>h [3]: h_{t−1} before a step, h_t after it</summary>
-            internal Span<float> First_H => _memory.AsSpan(0, 3);
+            /// <summary>h [3], padded to 16: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> First_H => _memory.AsSpan(0, 16);
 
-            /// <summary>a_t [3]: pre-activation of one step</summary>
-            internal Span<float> First_A => _memory.AsSpan(3, 3);
+            /// <summary>scratch of one step [18]: z = [x_t; h_{t−1}], the copy of h_{t−1} read while h_t is written</summary>
+            internal Span<float> First_Scratch => _memory.AsSpan(16, 18);
 
-            /// <summary>h [3]: h_{t−1} before a step, h_t after it</summary>
-            internal Span<float> Second_H => _memory.AsSpan(6, 3);
+            /// <summary>h [3], padded to 16: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> Second_H => _memory.AsSpan(34, 16);
 
-            /// <summary>a_t [3]: pre-activation of one step</summary>
-            internal Span<float> Second_A => _memory.AsSpan(9, 3);
+            /// <summary>scratch of one step [19]: z = [x_t; h_{t−1}], the copy of h_{t−1} read while h_t is written</summary>
+            internal Span<float> Second_Scratch => _memory.AsSpan(50, 19);
 
             /// <summary>y [2] of the last step</summary>
-            internal Span<float> Third_Y => _memory.AsSpan(12, 2);
+            internal Span<float> Third_Y => _memory.AsSpan(69, 2);
 
             /// <summary>y [1] of the last step</summary>
-            internal Span<float> Fourth_Y => _memory.AsSpan(14, 1);
+            internal Span<float> Fourth_Y => _memory.AsSpan(71, 1);
         }
 
         /// <summary>
@@ -1077,6 +1112,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();
@@ -1098,6 +1134,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();

@@ -42,6 +42,8 @@ namespace Samples.Deep
             private const int Rnn_BiasHh = 18; // Rnn.bias_hh, b_hh [3]
             private const int Head_Weight = 21; // Head.weight, W [2, 3]
             private const int Head_Bias = 27; // Head.bias, b [2]
+            private const int Rnn_StepWeights = 0; // Rnn in the packed step weights, 96 floats
+            private const int StepWeightsLength = 96;
 
             /// <summary>Every parameter tensor: name (<c>Layer.tensor</c>), offset in the parameter and gradient arenas, and shape.</summary>
             public static IReadOnlyList<TensorInfo> ParameterTensors { get; } = new TensorInfo[]
@@ -56,21 +58,34 @@ namespace Samples.Deep
 
             private readonly float[] _parameters = InitialParameters(seed: 0);
 
-            /// <summary>The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order.</summary>
-            public Span<float> Parameters => _parameters;
+            /// <summary>Counts writes to the parameters, so that copies made from them (the packed step weights) know when to rebuild.</summary>
+            private readonly ParameterVersion _parameterVersion = new();
+
+            /// <summary>
+            /// The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order. Writes through
+            /// the span are seen by every method; the model assumes each access may write.
+            /// </summary>
+            public Span<float> Parameters
+            {
+                get
+                {
+                    _parameterVersion.Changed();
+                    return _parameters;
+                }
+            }
 
             private global::RnnGen.SimpleRnnLayer? _RnnLayer;
 
             public partial global::RnnGen.SimpleRnnLayer Rnn
             {
-                get => _RnnLayer ??= new global::RnnGen.SimpleRnnLayer("Rnn", _parameters, Rnn_WeightIh, 2, 3, global::RnnGen.RnnActivation.Tanh);
+                get => _RnnLayer ??= new global::RnnGen.SimpleRnnLayer("Rnn", _parameters, Rnn_WeightIh, 2, 3, global::RnnGen.RnnActivation.Tanh) { ParameterVersion = _parameterVersion };
             }
 
             private global::RnnGen.DenseLayer? _HeadLayer;
 
             public partial global::RnnGen.DenseLayer Head
             {
-                get => _HeadLayer ??= new global::RnnGen.DenseLayer("Head", _parameters, Head_Weight, 3, 2);
+                get => _HeadLayer ??= new global::RnnGen.DenseLayer("Head", _parameters, Head_Weight, 3, 2) { ParameterVersion = _parameterVersion };
             }
 
             /// <summary>
@@ -78,7 +93,11 @@ namespace Samples.Deep
             /// model on every machine. A new model is initialised with seed 0.
             /// </summary>
             /// <param name="seed">Seed of the random source.</param>
-            public void Initialize(int seed) => InitializeArena(_parameters, seed);
+            public void Initialize(int seed)
+            {
+                InitializeArena(_parameters, seed);
+                _parameterVersion.Changed();
+            }
 
             private static float[] InitialParameters(int seed)
             {
@@ -125,12 +144,20 @@ namespace Samples.Deep
             /// <param name="path">The file to read.</param>
             /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
             /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
-            public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.Deep.Outer.NestedInPartialClass");
+            public void Load(string path)
+            {
+                Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.Deep.Outer.NestedInPartialClass");
+                _parameterVersion.Changed();
+            }
 
             /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
             /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
             /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
-            public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.Deep.Outer.NestedInPartialClass");
+            public void Load(global::System.IO.Stream stream)
+            {
+                Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.Deep.Outer.NestedInPartialClass");
+                _parameterVersion.Changed();
+            }
 
             /// <summary>
             /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -148,8 +175,11 @@ namespace Samples.Deep
             /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
             /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
             /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
-            public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+            public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true)
+            {
                 global::RnnGen.Interop.PyTorchImport.Load(nameof(NestedInPartialClass), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+                _parameterVersion.Changed();
+            }
 
             /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
             private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
@@ -274,7 +304,9 @@ namespace Samples.Deep
             /// that sequence with batch 1 and zero initial states.
             /// <c>Rnn</c> returns only its last state, so the output of a step is what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> would return
             /// if the sequence ended at this step: a running answer for the stream so far.
-            /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+            /// Allocates nothing after the first call, which makes the model's copy of its recurrent weights in the layout the step
+            /// kernels read (made again, in place, on the first step after the parameters change). Many streams may step at once,
+            /// each with its own state, as long as nothing changes the parameters meanwhile.
             /// </summary>
             /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
             /// <param name="input">The step's input <c>x_t</c>, <c>[2]</c>.</param>
@@ -286,11 +318,39 @@ namespace Samples.Deep
                 ShapeCheck.Length(input.Length, InputSize, nameof(input), "[2]");
                 ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[2]");
                 var s = state;
+                // the recurrent weights in the layout the step kernels read: packed on the first step and after any parameter change
+                ReadOnlySpan<float> packed = _stepWeights.TryGet(_parameterVersion, out var current) ? current : PackStepWeights();
                 // Rnn: Elman RNN (tanh), [2] → [3]
-                Rnn_Step(s, input);
+                Rnn_Step(s, input, packed);
                 // Head: Dense 3 → 2, softmax, [3] → [2]
-                Head_Step(s, s.Rnn_H);
+                Head_Step(s, s.Rnn_H.Slice(0, 3));
                 s.Head_Y.CopyTo(output);
+            }
+
+            /// <summary>The recurrent weights in the layout of the step kernels (Kernels.StreamingStep), made from the parameters on demand.</summary>
+            private readonly PackedWeights _stepWeights = new(StepWeightsLength);
+
+            /// <summary>
+            /// Packs the recurrent weights for <see cref="Step"/> from the parameters as they are now. Runs on the first step and on
+            /// the first step after the parameters change; steps that start meanwhile on other threads wait for it.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private ReadOnlySpan<float> PackStepWeights()
+            {
+                lock (_stepWeights)
+                {
+                    if (_stepWeights.TryGet(_parameterVersion, out var current))
+                    {
+                        return current;
+                    }
+
+                    Span<float> packed = _stepWeights.BeginPack(_parameterVersion, out int version);
+                    ReadOnlySpan<float> p = _parameters;
+                    // Rnn: W_ih, W_hh, b_ih + b_hh → per block of units, the bias, then the weights of each input of [x; h]
+                    StreamingStep.PackElman(p.Slice(Rnn_WeightIh, 6), p.Slice(Rnn_WeightHh, 9), p.Slice(Rnn_BiasIh, 3), p.Slice(Rnn_BiasHh, 3), 2, 3, packed.Slice(Rnn_StepWeights, 96));
+                    _stepWeights.EndPack(version);
+                    return packed;
+                }
             }
 
             /// <summary>Rnn forward: Elman RNN (tanh), x [T, B, 2] → h_T [B, 3].</summary>
@@ -398,27 +458,13 @@ namespace Samples.Deep
                 }
             }
 
-            /// <summary>Rnn step: Elman RNN (tanh), x_t [2] and h_{t−1} → h_t [3], one stream.</summary>
-            private void Rnn_Step(State s, ReadOnlySpan<float> x)
+            /// <summary>Rnn step: Elman RNN (tanh), x_t [2] and h_{t−1} → h_t [3], one stream, over the layer's packed weights.</summary>
+            private static void Rnn_Step(State s, ReadOnlySpan<float> x, ReadOnlySpan<float> packed)
             {
                 const int I = 2, H = 3;
-                ReadOnlySpan<float> p = _parameters;
-                ReadOnlySpan<float> wIh = p.Slice(Rnn_WeightIh, 6); // W_ih [3, 2]
-                ReadOnlySpan<float> wHh = p.Slice(Rnn_WeightHh, 9); // W_hh [3, 3]
-                ReadOnlySpan<float> bIh = p.Slice(Rnn_BiasIh, 3); // b_ih [3]
-                ReadOnlySpan<float> bHh = p.Slice(Rnn_BiasHh, 3); // b_hh [3]
-                Span<float> h = s.Rnn_H; // h_{t−1} [H], then h_t
-                Span<float> a = s.Rnn_A; // a_t [H]
-
-                // a_t = W_ih x_t + b_ih + b_hh
-                MatVec.Multiply(wIh, x, a, H, I, accumulate: false);
-                Vec.Add(bIh, a);
-                Vec.Add(bHh, a);
-                // a_t += W_hh h_{t−1}
-                MatVec.Multiply(wHh, h, a, H, H, accumulate: true);
+                // a_t = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh, one block of units at a time over the packed weights
                 // h_t = tanh(a_t)
-                Activations.Tanh(a);
-                a.CopyTo(h);
+                StreamingStep.Elman(packed.Slice(Rnn_StepWeights, 96), x, s.Rnn_H, s.Rnn_Scratch, I, H, relu: false);
             }
 
             /// <summary>Head forward: Dense 3 → 2, softmax, x [B, 3] → y [B, 2].</summary>
@@ -677,26 +723,26 @@ namespace Samples.Deep
             /// <summary>
             /// One stream's state for <see cref="NestedInPartialClass.Step"/>: the hidden state (and an LSTM's cell state) of every
             /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
-            /// A new state starts from zero, as at the start of a sequence; 8 floats, allocated once. Not thread-safe: one per stream.
+            /// A new state starts from zero, as at the start of a sequence; 36 floats, allocated once. Not thread-safe: one per stream.
             /// </summary>
             public sealed class State
             {
-                private readonly float[] _memory = new float[8];
+                private readonly float[] _memory = new float[36];
 
                 /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
                 public void Reset() => _memory.AsSpan().Clear();
 
                 /// <summary>Hidden state <c>h_t</c> of <c>Rnn</c> after the last step, <c>[3]</c>. Zero in a new state; write it to continue from a given state.</summary>
-                public Span<float> RnnHidden => Rnn_H;
+                public Span<float> RnnHidden => Rnn_H.Slice(0, 3);
 
-                /// <summary>h [3]: h_{t−1} before a step, h_t after it</summary>
-                internal Span<float> Rnn_H => _memory.AsSpan(0, 3);
+                /// <summary>h [3], padded to 16: h_{t−1} before a step, h_t after it</summary>
+                internal Span<float> Rnn_H => _memory.AsSpan(0, 16);
 
-                /// <summary>a_t [3]: pre-activation of one step</summary>
-                internal Span<float> Rnn_A => _memory.AsSpan(3, 3);
+                /// <summary>scratch of one step [18]: z = [x_t; h_{t−1}], the copy of h_{t−1} read while h_t is written</summary>
+                internal Span<float> Rnn_Scratch => _memory.AsSpan(16, 18);
 
                 /// <summary>y [2] of the last step</summary>
-                internal Span<float> Head_Y => _memory.AsSpan(6, 2);
+                internal Span<float> Head_Y => _memory.AsSpan(34, 2);
             }
 
             /// <summary>
@@ -746,6 +792,7 @@ namespace Samples.Deep
                     Workspace.ZeroGradients();
                     Model.RunBackward(Workspace, default, outputGradientIsLogits: true);
                     Optimizer.Step(Model._parameters, Workspace.Gradients);
+                    Model._parameterVersion.Changed();
                     if (CarryState)
                     {
                         Workspace.CarryState();
@@ -767,6 +814,7 @@ namespace Samples.Deep
                     Workspace.ZeroGradients();
                     Model.RunBackward(Workspace, default, outputGradientIsLogits: true);
                     Optimizer.Step(Model._parameters, Workspace.Gradients);
+                    Model._parameterVersion.Changed();
                     if (CarryState)
                     {
                         Workspace.CarryState();

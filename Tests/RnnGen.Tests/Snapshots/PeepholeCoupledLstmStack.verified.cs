@@ -43,6 +43,9 @@ namespace Samples
         private const int Second_WeightHh = 152; // Second.weight_hh, W_hh [12, 3]
         private const int Second_BiasIh = 188; // Second.bias_ih, b_ih [12]
         private const int Second_BiasHh = 200; // Second.bias_hh, b_hh [12]
+        private const int First_StepWeights = 0; // First in the packed step weights, 368 floats
+        private const int Second_StepWeights = 368; // Second in the packed step weights, 512 floats
+        private const int StepWeightsLength = 880;
 
         /// <summary>Every parameter tensor: name (<c>Layer.tensor</c>), offset in the parameter and gradient arenas, and shape.</summary>
         public static IReadOnlyList<TensorInfo> ParameterTensors { get; } = new TensorInfo[]
@@ -60,21 +63,34 @@ namespace Samples
 
         private readonly float[] _parameters = InitialParameters(seed: 0);
 
-        /// <summary>The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order.</summary>
-        public Span<float> Parameters => _parameters;
+        /// <summary>Counts writes to the parameters, so that copies made from them (the packed step weights) know when to rebuild.</summary>
+        private readonly ParameterVersion _parameterVersion = new();
+
+        /// <summary>
+        /// The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order. Writes through
+        /// the span are seen by every method; the model assumes each access may write.
+        /// </summary>
+        public Span<float> Parameters
+        {
+            get
+            {
+                _parameterVersion.Changed();
+                return _parameters;
+            }
+        }
 
         private global::RnnGen.LstmLayer? _FirstLayer;
 
         public partial global::RnnGen.LstmLayer First
         {
-            get => _FirstLayer ??= new global::RnnGen.LstmLayer("First", _parameters, First_WeightIh, 2, 4, peephole: true, coupledInputForget: true);
+            get => _FirstLayer ??= new global::RnnGen.LstmLayer("First", _parameters, First_WeightIh, 2, 4, peephole: true, coupledInputForget: true) { ParameterVersion = _parameterVersion };
         }
 
         private global::RnnGen.LstmLayer? _SecondLayer;
 
         public partial global::RnnGen.LstmLayer Second
         {
-            get => _SecondLayer ??= new global::RnnGen.LstmLayer("Second", _parameters, Second_WeightIh, 4, 3, peephole: false, coupledInputForget: false);
+            get => _SecondLayer ??= new global::RnnGen.LstmLayer("Second", _parameters, Second_WeightIh, 4, 3, peephole: false, coupledInputForget: false) { ParameterVersion = _parameterVersion };
         }
 
         /// <summary>
@@ -82,7 +98,11 @@ namespace Samples
         /// model on every machine. A new model is initialised with seed 0.
         /// </summary>
         /// <param name="seed">Seed of the random source.</param>
-        public void Initialize(int seed) => InitializeArena(_parameters, seed);
+        public void Initialize(int seed)
+        {
+            InitializeArena(_parameters, seed);
+            _parameterVersion.Changed();
+        }
 
         private static float[] InitialParameters(int seed)
         {
@@ -135,12 +155,20 @@ namespace Samples
         /// <param name="path">The file to read.</param>
         /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
         /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
-        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.PeepholeCoupledLstmStack");
+        public void Load(string path)
+        {
+            Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.PeepholeCoupledLstmStack");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
         /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
         /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
-        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.PeepholeCoupledLstmStack");
+        public void Load(global::System.IO.Stream stream)
+        {
+            Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.PeepholeCoupledLstmStack");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -158,8 +186,11 @@ namespace Samples
         /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
         /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
         /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
-        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true)
+        {
             global::RnnGen.Interop.PyTorchImport.Load(nameof(PeepholeCoupledLstmStack), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
         private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
@@ -284,7 +315,9 @@ namespace Samples
         /// <paramref name="state"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[3]</c>.
         /// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> gives for
         /// that sequence with batch 1 and zero initial states.
-        /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+        /// Allocates nothing after the first call, which makes the model's copy of its recurrent weights in the layout the step
+        /// kernels read (made again, in place, on the first step after the parameters change). Many streams may step at once,
+        /// each with its own state, as long as nothing changes the parameters meanwhile.
         /// </summary>
         /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
         /// <param name="input">The step's input <c>x_t</c>, <c>[2]</c>.</param>
@@ -296,11 +329,41 @@ namespace Samples
             ShapeCheck.Length(input.Length, InputSize, nameof(input), "[2]");
             ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[3]");
             var s = state;
+            // the recurrent weights in the layout the step kernels read: packed on the first step and after any parameter change
+            ReadOnlySpan<float> packed = _stepWeights.TryGet(_parameterVersion, out var current) ? current : PackStepWeights();
             // First: LSTM (peephole, coupled input-forget), [2] → [4]
-            First_Step(s, input);
+            First_Step(s, input, packed);
             // Second: LSTM, [4] → [3]
-            Second_Step(s, s.First_H);
-            s.Second_H.CopyTo(output);
+            Second_Step(s, s.First_H.Slice(0, 4), packed);
+            s.Second_H.Slice(0, 3).CopyTo(output);
+        }
+
+        /// <summary>The recurrent weights in the layout of the step kernels (Kernels.StreamingStep), made from the parameters on demand.</summary>
+        private readonly PackedWeights _stepWeights = new(StepWeightsLength);
+
+        /// <summary>
+        /// Packs the recurrent weights for <see cref="Step"/> from the parameters as they are now. Runs on the first step and on
+        /// the first step after the parameters change; steps that start meanwhile on other threads wait for it.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private ReadOnlySpan<float> PackStepWeights()
+        {
+            lock (_stepWeights)
+            {
+                if (_stepWeights.TryGet(_parameterVersion, out var current))
+                {
+                    return current;
+                }
+
+                Span<float> packed = _stepWeights.BeginPack(_parameterVersion, out int version);
+                ReadOnlySpan<float> p = _parameters;
+                // First: W_ih, W_hh, b_ih + b_hh, peepholes → per block of units, the biases of gates f, g, o, then their weights for each input of [x; h], then the peepholes
+                StreamingStep.PackLstm(p.Slice(First_WeightIh, 24), p.Slice(First_WeightHh, 48), p.Slice(First_BiasIh, 12), p.Slice(First_BiasHh, 12), p.Slice(First_Peephole, 8), 2, 4, coupled: true, packed.Slice(First_StepWeights, 368));
+                // Second: W_ih, W_hh, b_ih + b_hh → per block of units, the biases of gates i, f, g, o, then their weights for each input of [x; h]
+                StreamingStep.PackLstm(p.Slice(Second_WeightIh, 48), p.Slice(Second_WeightHh, 36), p.Slice(Second_BiasIh, 12), p.Slice(Second_BiasHh, 12), ReadOnlySpan<float>.Empty, 4, 3, coupled: false, packed.Slice(Second_StepWeights, 512));
+                _stepWeights.EndPack(version);
+                return packed;
+            }
         }
 
         /// <summary>First forward: LSTM (peephole, coupled input-forget), x [T, B, 2] → h [T, B, 4]; gate blocks f, g, o.</summary>
@@ -428,32 +491,14 @@ namespace Samples
             }
         }
 
-        /// <summary>First step: LSTM (peephole, coupled input-forget), x_t [2], h_{t−1} and c_{t−1} → h_t, c_t [4], one stream; gate blocks f, g, o.</summary>
-        private void First_Step(State s, ReadOnlySpan<float> x)
+        /// <summary>First step: LSTM (peephole, coupled input-forget), x_t [2], h_{t−1} and c_{t−1} → h_t, c_t [4], one stream, over the layer's packed weights.</summary>
+        private static void First_Step(State s, ReadOnlySpan<float> x, ReadOnlySpan<float> packed)
         {
-            const int I = 2, H = 4, G = 3 * H;
-            ReadOnlySpan<float> p = _parameters;
-            ReadOnlySpan<float> wIh = p.Slice(First_WeightIh, 24); // W_ih [12, 2]
-            ReadOnlySpan<float> wHh = p.Slice(First_WeightHh, 48); // W_hh [12, 4]
-            ReadOnlySpan<float> bIh = p.Slice(First_BiasIh, 12); // b_ih [12]
-            ReadOnlySpan<float> bHh = p.Slice(First_BiasHh, 12); // b_hh [12]
-            ReadOnlySpan<float> wPeephole = p.Slice(First_Peephole, 8); // W_peephole [2, 4]
-            Span<float> gates = s.First_Gates; // [3H], blocks f, g, o
-            Span<float> h = s.First_H; // h_{t−1} [H], then h_t
-            Span<float> c = s.First_C; // c_{t−1} [H], then c_t
-            Span<float> nextC = s.First_NextC; // c_t [H]
-
-            // a_t = W_ih x_t + b_ih + b_hh
-            MatVec.Multiply(wIh, x, gates, G, I, accumulate: false);
-            Vec.Add(bIh, gates);
-            Vec.Add(bHh, gates);
-            // a_t += W_hh h_{t−1}: one [3H, H] × [H] product for all gates
-            MatVec.Multiply(wHh, h, gates, G, H, accumulate: true);
-            // h_t overwrites h_{t−1}, which the product above has consumed; c_t goes to nextC while c_{t−1} is read
+            const int I = 2, H = 4;
+            // a = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh, gates f, g, o, one block of units at a time over the packed weights
             // f = σ(a_f + p_f ⊙ c_{t−1}), i = 1 − f, g = tanh(a_g)
             // c_t = f ⊙ c_{t−1} + (1 − f) ⊙ g, o = σ(a_o + p_o ⊙ c_t), h_t = o ⊙ tanh(c_t)
-            LstmCell.ForwardCoupled(gates, c, nextC, h, wPeephole, 1, H);
-            nextC.CopyTo(c);
+            StreamingStep.Lstm(packed.Slice(First_StepWeights, 368), x, s.First_H, s.First_C, s.First_Scratch, I, H, peephole: true, coupled: true);
         }
 
         /// <summary>Second forward: LSTM, x [T, B, 4] → h [T, B, 3]; gate blocks i, f, g, o.</summary>
@@ -577,31 +622,14 @@ namespace Samples
             }
         }
 
-        /// <summary>Second step: LSTM, x_t [4], h_{t−1} and c_{t−1} → h_t, c_t [3], one stream; gate blocks i, f, g, o.</summary>
-        private void Second_Step(State s, ReadOnlySpan<float> x)
+        /// <summary>Second step: LSTM, x_t [4], h_{t−1} and c_{t−1} → h_t, c_t [3], one stream, over the layer's packed weights.</summary>
+        private static void Second_Step(State s, ReadOnlySpan<float> x, ReadOnlySpan<float> packed)
         {
-            const int I = 4, H = 3, G = 4 * H;
-            ReadOnlySpan<float> p = _parameters;
-            ReadOnlySpan<float> wIh = p.Slice(Second_WeightIh, 48); // W_ih [12, 4]
-            ReadOnlySpan<float> wHh = p.Slice(Second_WeightHh, 36); // W_hh [12, 3]
-            ReadOnlySpan<float> bIh = p.Slice(Second_BiasIh, 12); // b_ih [12]
-            ReadOnlySpan<float> bHh = p.Slice(Second_BiasHh, 12); // b_hh [12]
-            Span<float> gates = s.Second_Gates; // [4H], blocks i, f, g, o
-            Span<float> h = s.Second_H; // h_{t−1} [H], then h_t
-            Span<float> c = s.Second_C; // c_{t−1} [H], then c_t
-            Span<float> nextC = s.Second_NextC; // c_t [H]
-
-            // a_t = W_ih x_t + b_ih + b_hh
-            MatVec.Multiply(wIh, x, gates, G, I, accumulate: false);
-            Vec.Add(bIh, gates);
-            Vec.Add(bHh, gates);
-            // a_t += W_hh h_{t−1}: one [4H, H] × [H] product for all gates
-            MatVec.Multiply(wHh, h, gates, G, H, accumulate: true);
-            // h_t overwrites h_{t−1}, which the product above has consumed; c_t goes to nextC while c_{t−1} is read
+            const int I = 4, H = 3;
+            // a = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh, gates i, f, g, o, one block of units at a time over the packed weights
             // i = σ(a_i), f = σ(a_f), g = tanh(a_g)
             // c_t = f ⊙ c_{t−1} + i ⊙ g, o = σ(a_o), h_t = o ⊙ tanh(c_t)
-            LstmCell.Forward(gates, c, nextC, h, peephole: ReadOnlySpan<float>.Empty, 1, H);
-            nextC.CopyTo(c);
+            StreamingStep.Lstm(packed.Slice(Second_StepWeights, 512), x, s.Second_H, s.Second_C, s.Second_Scratch, I, H, peephole: false, coupled: false);
         }
 
         /// <summary>
@@ -970,50 +998,44 @@ namespace Samples
         /// <summary>
         /// One stream's state for <see cref="PeepholeCoupledLstmStack.Step"/>: the hidden state (and an LSTM's cell state) of every
         /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
-        /// A new state starts from zero, as at the start of a sequence; 45 floats, allocated once. Not thread-safe: one per stream.
+        /// A new state starts from zero, as at the start of a sequence; 102 floats, allocated once. Not thread-safe: one per stream.
         /// </summary>
         public sealed class State
         {
-            private readonly float[] _memory = new float[45];
+            private readonly float[] _memory = new float[102];
 
             /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
             public void Reset() => _memory.AsSpan().Clear();
 
             /// <summary>Hidden state <c>h_t</c> of <c>First</c> after the last step, <c>[4]</c>. Zero in a new state; write it to continue from a given state.</summary>
-            public Span<float> FirstHidden => First_H;
+            public Span<float> FirstHidden => First_H.Slice(0, 4);
 
             /// <summary>Cell state <c>c_t</c> of <c>First</c> after the last step, <c>[4]</c>. Zero in a new state; write it to continue from a given state.</summary>
-            public Span<float> FirstCell => First_C;
+            public Span<float> FirstCell => First_C.Slice(0, 4);
 
             /// <summary>Hidden state <c>h_t</c> of <c>Second</c> after the last step, <c>[3]</c>. Zero in a new state; write it to continue from a given state.</summary>
-            public Span<float> SecondHidden => Second_H;
+            public Span<float> SecondHidden => Second_H.Slice(0, 3);
 
             /// <summary>Cell state <c>c_t</c> of <c>Second</c> after the last step, <c>[3]</c>. Zero in a new state; write it to continue from a given state.</summary>
-            public Span<float> SecondCell => Second_C;
+            public Span<float> SecondCell => Second_C.Slice(0, 3);
 
-            /// <summary>h [4]: h_{t−1} before a step, h_t after it</summary>
-            internal Span<float> First_H => _memory.AsSpan(0, 4);
+            /// <summary>h [4], padded to 16: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> First_H => _memory.AsSpan(0, 16);
 
-            /// <summary>c [4]: c_{t−1} before a step, c_t after it</summary>
-            internal Span<float> First_C => _memory.AsSpan(4, 4);
+            /// <summary>c [4], padded to 16: c_{t−1} before a step, c_t after it</summary>
+            internal Span<float> First_C => _memory.AsSpan(16, 16);
 
-            /// <summary>gates [3·4], blocks f, g, o: pre-activations, then activations of one step</summary>
-            internal Span<float> First_Gates => _memory.AsSpan(8, 12);
+            /// <summary>scratch of one step [18]: z = [x_t; h_{t−1}], the copy of h_{t−1} read while h_t is written</summary>
+            internal Span<float> First_Scratch => _memory.AsSpan(32, 18);
 
-            /// <summary>c_t [4], written while c_{t−1} is still read</summary>
-            internal Span<float> First_NextC => _memory.AsSpan(20, 4);
+            /// <summary>h [3], padded to 16: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> Second_H => _memory.AsSpan(50, 16);
 
-            /// <summary>h [3]: h_{t−1} before a step, h_t after it</summary>
-            internal Span<float> Second_H => _memory.AsSpan(24, 3);
+            /// <summary>c [3], padded to 16: c_{t−1} before a step, c_t after it</summary>
+            internal Span<float> Second_C => _memory.AsSpan(66, 16);
 
-            /// <summary>c [3]: c_{t−1} before a step, c_t after it</summary>
-            internal Span<float> Second_C => _memory.AsSpan(27, 3);
-
-            /// <summary>gates [4·3], blocks i, f, g, o: pre-activations, then activations of one step</summary>
-            internal Span<float> Second_Gates => _memory.AsSpan(30, 12);
-
-            /// <summary>c_t [3], written while c_{t−1} is still read</summary>
-            internal Span<float> Second_NextC => _memory.AsSpan(42, 3);
+            /// <summary>scratch of one step [20]: z = [x_t; h_{t−1}], the copy of h_{t−1} read while h_t is written</summary>
+            internal Span<float> Second_Scratch => _memory.AsSpan(82, 20);
         }
 
         /// <summary>
@@ -1063,6 +1085,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();
@@ -1084,6 +1107,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();

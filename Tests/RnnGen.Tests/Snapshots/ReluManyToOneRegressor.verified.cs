@@ -40,6 +40,8 @@ namespace Samples
         private const int Encoder_BiasHh = 66; // Encoder.bias_hh, b_hh [6]
         private const int Output_Weight = 72; // Output.weight, W [1, 6]
         private const int Output_Bias = 78; // Output.bias, b [1]
+        private const int Encoder_StepWeights = 0; // Encoder in the packed step weights, 176 floats
+        private const int StepWeightsLength = 176;
 
         /// <summary>Every parameter tensor: name (<c>Layer.tensor</c>), offset in the parameter and gradient arenas, and shape.</summary>
         public static IReadOnlyList<TensorInfo> ParameterTensors { get; } = new TensorInfo[]
@@ -54,21 +56,34 @@ namespace Samples
 
         private readonly float[] _parameters = InitialParameters(seed: 0);
 
-        /// <summary>The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order.</summary>
-        public Span<float> Parameters => _parameters;
+        /// <summary>Counts writes to the parameters, so that copies made from them (the packed step weights) know when to rebuild.</summary>
+        private readonly ParameterVersion _parameterVersion = new();
+
+        /// <summary>
+        /// The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order. Writes through
+        /// the span are seen by every method; the model assumes each access may write.
+        /// </summary>
+        public Span<float> Parameters
+        {
+            get
+            {
+                _parameterVersion.Changed();
+                return _parameters;
+            }
+        }
 
         private global::RnnGen.SimpleRnnLayer? _EncoderLayer;
 
         public partial global::RnnGen.SimpleRnnLayer Encoder
         {
-            get => _EncoderLayer ??= new global::RnnGen.SimpleRnnLayer("Encoder", _parameters, Encoder_WeightIh, 4, 6, global::RnnGen.RnnActivation.Relu);
+            get => _EncoderLayer ??= new global::RnnGen.SimpleRnnLayer("Encoder", _parameters, Encoder_WeightIh, 4, 6, global::RnnGen.RnnActivation.Relu) { ParameterVersion = _parameterVersion };
         }
 
         private global::RnnGen.DenseLayer? _OutputLayer;
 
         public partial global::RnnGen.DenseLayer Output
         {
-            get => _OutputLayer ??= new global::RnnGen.DenseLayer("Output", _parameters, Output_Weight, 6, 1);
+            get => _OutputLayer ??= new global::RnnGen.DenseLayer("Output", _parameters, Output_Weight, 6, 1) { ParameterVersion = _parameterVersion };
         }
 
         /// <summary>
@@ -76,7 +91,11 @@ namespace Samples
         /// model on every machine. A new model is initialised with seed 0.
         /// </summary>
         /// <param name="seed">Seed of the random source.</param>
-        public void Initialize(int seed) => InitializeArena(_parameters, seed);
+        public void Initialize(int seed)
+        {
+            InitializeArena(_parameters, seed);
+            _parameterVersion.Changed();
+        }
 
         private static float[] InitialParameters(int seed)
         {
@@ -123,12 +142,20 @@ namespace Samples
         /// <param name="path">The file to read.</param>
         /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
         /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
-        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.ReluManyToOneRegressor");
+        public void Load(string path)
+        {
+            Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.ReluManyToOneRegressor");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
         /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
         /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
-        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.ReluManyToOneRegressor");
+        public void Load(global::System.IO.Stream stream)
+        {
+            Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.ReluManyToOneRegressor");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -146,8 +173,11 @@ namespace Samples
         /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
         /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
         /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
-        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true)
+        {
             global::RnnGen.Interop.PyTorchImport.Load(nameof(ReluManyToOneRegressor), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
         private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
@@ -273,7 +303,9 @@ namespace Samples
         /// that sequence with batch 1 and zero initial states.
         /// <c>Encoder</c> returns only its last state, so the output of a step is what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> would return
         /// if the sequence ended at this step: a running answer for the stream so far.
-        /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+        /// Allocates nothing after the first call, which makes the model's copy of its recurrent weights in the layout the step
+        /// kernels read (made again, in place, on the first step after the parameters change). Many streams may step at once,
+        /// each with its own state, as long as nothing changes the parameters meanwhile.
         /// </summary>
         /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
         /// <param name="input">The step's input <c>x_t</c>, <c>[4]</c>.</param>
@@ -285,11 +317,39 @@ namespace Samples
             ShapeCheck.Length(input.Length, InputSize, nameof(input), "[4]");
             ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[1]");
             var s = state;
+            // the recurrent weights in the layout the step kernels read: packed on the first step and after any parameter change
+            ReadOnlySpan<float> packed = _stepWeights.TryGet(_parameterVersion, out var current) ? current : PackStepWeights();
             // Encoder: Elman RNN (relu), [4] → [6]
-            Encoder_Step(s, input);
+            Encoder_Step(s, input, packed);
             // Output: Dense 6 → 1, [6] → [1]
-            Output_Step(s, s.Encoder_H);
+            Output_Step(s, s.Encoder_H.Slice(0, 6));
             s.Output_Y.CopyTo(output);
+        }
+
+        /// <summary>The recurrent weights in the layout of the step kernels (Kernels.StreamingStep), made from the parameters on demand.</summary>
+        private readonly PackedWeights _stepWeights = new(StepWeightsLength);
+
+        /// <summary>
+        /// Packs the recurrent weights for <see cref="Step"/> from the parameters as they are now. Runs on the first step and on
+        /// the first step after the parameters change; steps that start meanwhile on other threads wait for it.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private ReadOnlySpan<float> PackStepWeights()
+        {
+            lock (_stepWeights)
+            {
+                if (_stepWeights.TryGet(_parameterVersion, out var current))
+                {
+                    return current;
+                }
+
+                Span<float> packed = _stepWeights.BeginPack(_parameterVersion, out int version);
+                ReadOnlySpan<float> p = _parameters;
+                // Encoder: W_ih, W_hh, b_ih + b_hh → per block of units, the bias, then the weights of each input of [x; h]
+                StreamingStep.PackElman(p.Slice(Encoder_WeightIh, 24), p.Slice(Encoder_WeightHh, 36), p.Slice(Encoder_BiasIh, 6), p.Slice(Encoder_BiasHh, 6), 4, 6, packed.Slice(Encoder_StepWeights, 176));
+                _stepWeights.EndPack(version);
+                return packed;
+            }
         }
 
         /// <summary>Encoder forward: Elman RNN (relu), x [T, B, 4] → h_T [B, 6].</summary>
@@ -397,27 +457,13 @@ namespace Samples
             }
         }
 
-        /// <summary>Encoder step: Elman RNN (relu), x_t [4] and h_{t−1} → h_t [6], one stream.</summary>
-        private void Encoder_Step(State s, ReadOnlySpan<float> x)
+        /// <summary>Encoder step: Elman RNN (relu), x_t [4] and h_{t−1} → h_t [6], one stream, over the layer's packed weights.</summary>
+        private static void Encoder_Step(State s, ReadOnlySpan<float> x, ReadOnlySpan<float> packed)
         {
             const int I = 4, H = 6;
-            ReadOnlySpan<float> p = _parameters;
-            ReadOnlySpan<float> wIh = p.Slice(Encoder_WeightIh, 24); // W_ih [6, 4]
-            ReadOnlySpan<float> wHh = p.Slice(Encoder_WeightHh, 36); // W_hh [6, 6]
-            ReadOnlySpan<float> bIh = p.Slice(Encoder_BiasIh, 6); // b_ih [6]
-            ReadOnlySpan<float> bHh = p.Slice(Encoder_BiasHh, 6); // b_hh [6]
-            Span<float> h = s.Encoder_H; // h_{t−1} [H], then h_t
-            Span<float> a = s.Encoder_A; // a_t [H]
-
-            // a_t = W_ih x_t + b_ih + b_hh
-            MatVec.Multiply(wIh, x, a, H, I, accumulate: false);
-            Vec.Add(bIh, a);
-            Vec.Add(bHh, a);
-            // a_t += W_hh h_{t−1}
-            MatVec.Multiply(wHh, h, a, H, H, accumulate: true);
+            // a_t = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh, one block of units at a time over the packed weights
             // h_t = max(0, a_t)
-            Activations.Relu(a);
-            a.CopyTo(h);
+            StreamingStep.Elman(packed.Slice(Encoder_StepWeights, 176), x, s.Encoder_H, s.Encoder_Scratch, I, H, relu: true);
         }
 
         /// <summary>Output forward: Dense 6 → 1, x [B, 6] → y [B, 1].</summary>
@@ -669,26 +715,26 @@ namespace Samples
         /// <summary>
         /// One stream's state for <see cref="ReluManyToOneRegressor.Step"/>: the hidden state (and an LSTM's cell state) of every
         /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
-        /// A new state starts from zero, as at the start of a sequence; 13 floats, allocated once. Not thread-safe: one per stream.
+        /// A new state starts from zero, as at the start of a sequence; 37 floats, allocated once. Not thread-safe: one per stream.
         /// </summary>
         public sealed class State
         {
-            private readonly float[] _memory = new float[13];
+            private readonly float[] _memory = new float[37];
 
             /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
             public void Reset() => _memory.AsSpan().Clear();
 
             /// <summary>Hidden state <c>h_t</c> of <c>Encoder</c> after the last step, <c>[6]</c>. Zero in a new state; write it to continue from a given state.</summary>
-            public Span<float> EncoderHidden => Encoder_H;
+            public Span<float> EncoderHidden => Encoder_H.Slice(0, 6);
 
-            /// <summary>h [6]: h_{t−1} before a step, h_t after it</summary>
-            internal Span<float> Encoder_H => _memory.AsSpan(0, 6);
+            /// <summary>h [6], padded to 16: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> Encoder_H => _memory.AsSpan(0, 16);
 
-            /// <summary>a_t [6]: pre-activation of one step</summary>
-            internal Span<float> Encoder_A => _memory.AsSpan(6, 6);
+            /// <summary>scratch of one step [20]: z = [x_t; h_{t−1}], the copy of h_{t−1} read while h_t is written</summary>
+            internal Span<float> Encoder_Scratch => _memory.AsSpan(16, 20);
 
             /// <summary>y [1] of the last step</summary>
-            internal Span<float> Output_Y => _memory.AsSpan(12, 1);
+            internal Span<float> Output_Y => _memory.AsSpan(36, 1);
         }
 
         /// <summary>
@@ -738,6 +784,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();
@@ -759,6 +806,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: false);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();

@@ -41,6 +41,8 @@ namespace Samples
         private const int Encoder_BiasHh = 128; // Encoder.bias_hh, b_hh [16]
         private const int Words_Weight = 144; // Words.weight, W [3, 4]
         private const int Words_Bias = 156; // Words.bias, b [3]
+        private const int Encoder_StepWeights = 0; // Encoder in the packed step weights, 512 floats
+        private const int StepWeightsLength = 512;
 
         /// <summary>Every parameter tensor: name (<c>Layer.tensor</c>), offset in the parameter and gradient arenas, and shape.</summary>
         public static IReadOnlyList<TensorInfo> ParameterTensors { get; } = new TensorInfo[]
@@ -55,21 +57,34 @@ namespace Samples
 
         private readonly float[] _parameters = InitialParameters(seed: 0);
 
-        /// <summary>The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order.</summary>
-        public Span<float> Parameters => _parameters;
+        /// <summary>Counts writes to the parameters, so that copies made from them (the packed step weights) know when to rebuild.</summary>
+        private readonly ParameterVersion _parameterVersion = new();
+
+        /// <summary>
+        /// The parameter arena: every weight and bias of every layer, in <see cref="ParameterTensors"/> order. Writes through
+        /// the span are seen by every method; the model assumes each access may write.
+        /// </summary>
+        public Span<float> Parameters
+        {
+            get
+            {
+                _parameterVersion.Changed();
+                return _parameters;
+            }
+        }
 
         private global::RnnGen.LstmLayer? _EncoderLayer;
 
         public partial global::RnnGen.LstmLayer Encoder
         {
-            get => _EncoderLayer ??= new global::RnnGen.LstmLayer("Encoder", _parameters, Encoder_WeightIh, 3, 4, peephole: false, coupledInputForget: false);
+            get => _EncoderLayer ??= new global::RnnGen.LstmLayer("Encoder", _parameters, Encoder_WeightIh, 3, 4, peephole: false, coupledInputForget: false) { ParameterVersion = _parameterVersion };
         }
 
         private global::RnnGen.DenseLayer? _WordsLayer;
 
         public partial global::RnnGen.DenseLayer Words
         {
-            get => _WordsLayer ??= new global::RnnGen.DenseLayer("Words", _parameters, Words_Weight, 4, 3);
+            get => _WordsLayer ??= new global::RnnGen.DenseLayer("Words", _parameters, Words_Weight, 4, 3) { ParameterVersion = _parameterVersion };
         }
 
         /// <summary>
@@ -77,7 +92,11 @@ namespace Samples
         /// model on every machine. A new model is initialised with seed 0.
         /// </summary>
         /// <param name="seed">Seed of the random source.</param>
-        public void Initialize(int seed) => InitializeArena(_parameters, seed);
+        public void Initialize(int seed)
+        {
+            InitializeArena(_parameters, seed);
+            _parameterVersion.Changed();
+        }
 
         private static float[] InitialParameters(int seed)
         {
@@ -124,12 +143,20 @@ namespace Samples
         /// <param name="path">The file to read.</param>
         /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
         /// <exception cref="System.IO.InvalidDataException">The file is not valid safetensors, or a tensor is missing, unexpected or of another shape; the message names each one with the expected and the found shape.</exception>
-        public void Load(string path) => Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.StreamingLstmSpotter");
+        public void Load(string path)
+        {
+            Checkpoint.Load(path, _parameters, ParameterTensors, "Samples.StreamingLstmSpotter");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Loads every parameter from one safetensors file read from <paramref name="stream"/>, as <see cref="Load(string)"/> does.</summary>
         /// <param name="stream">A readable stream, read to its end; it is not closed.</param>
         /// <exception cref="System.IO.InvalidDataException">As for <see cref="Load(string)"/>; the model is unchanged.</exception>
-        public void Load(global::System.IO.Stream stream) => Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.StreamingLstmSpotter");
+        public void Load(global::System.IO.Stream stream)
+        {
+            Checkpoint.Load(stream, _parameters, ParameterTensors, "Samples.StreamingLstmSpotter");
+            _parameterVersion.Changed();
+        }
 
         /// <summary>
         /// Loads weights trained in PyTorch: a <c>state_dict</c> saved as safetensors
@@ -147,8 +174,11 @@ namespace Samples
         /// <exception cref="System.IO.InvalidDataException">The file does not fit the model; the message names every tensor at fault with the expected and found shapes. Nothing is changed.</exception>
         /// <exception cref="NotSupportedException">A layer has no PyTorch counterpart (LSTM peepholes or coupled gates, a reset-before GRU).</exception>
         /// <exception cref="ArgumentException"><paramref name="names"/> does not fit the model.</exception>
-        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true) =>
+        public void LoadPyTorch(global::RnnGen.IO.SafeTensorsFile file, global::RnnGen.Interop.PyTorchNames? names = null, bool strict = true)
+        {
             global::RnnGen.Interop.PyTorchImport.Load(nameof(StreamingLstmSpotter), file, ParameterTensors, PyTorchLayers, names, strict, _parameters);
+            _parameterVersion.Changed();
+        }
 
         /// <summary>Each layer's default module and index in a PyTorch <c>state_dict</c>.</summary>
         private static readonly global::RnnGen.Interop.PyTorchLayer[] PyTorchLayers =
@@ -279,7 +309,9 @@ namespace Samples
         /// <paramref name="state"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[3]</c>.
         /// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref="Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})"/> gives for
         /// that sequence with batch 1 and zero initial states.
-        /// Allocates nothing. The model only reads its parameters here, so many streams may step at once, each with its own state.
+        /// Allocates nothing after the first call, which makes the model's copy of its recurrent weights in the layout the step
+        /// kernels read (made again, in place, on the first step after the parameters change). Many streams may step at once,
+        /// each with its own state, as long as nothing changes the parameters meanwhile.
         /// </summary>
         /// <param name="state">The stream's state, from <c>new State()</c>; updated in place.</param>
         /// <param name="input">The step's input <c>x_t</c>, <c>[3]</c>.</param>
@@ -291,11 +323,39 @@ namespace Samples
             ShapeCheck.Length(input.Length, InputSize, nameof(input), "[3]");
             ShapeCheck.Length(output.Length, OutputSize, nameof(output), "[3]");
             var s = state;
+            // the recurrent weights in the layout the step kernels read: packed on the first step and after any parameter change
+            ReadOnlySpan<float> packed = _stepWeights.TryGet(_parameterVersion, out var current) ? current : PackStepWeights();
             // Encoder: LSTM, [3] → [4]
-            Encoder_Step(s, input);
+            Encoder_Step(s, input, packed);
             // Words: Dense 4 → 3, softmax, [4] → [3]
-            Words_Step(s, s.Encoder_H);
+            Words_Step(s, s.Encoder_H.Slice(0, 4));
             s.Words_Y.CopyTo(output);
+        }
+
+        /// <summary>The recurrent weights in the layout of the step kernels (Kernels.StreamingStep), made from the parameters on demand.</summary>
+        private readonly PackedWeights _stepWeights = new(StepWeightsLength);
+
+        /// <summary>
+        /// Packs the recurrent weights for <see cref="Step"/> from the parameters as they are now. Runs on the first step and on
+        /// the first step after the parameters change; steps that start meanwhile on other threads wait for it.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private ReadOnlySpan<float> PackStepWeights()
+        {
+            lock (_stepWeights)
+            {
+                if (_stepWeights.TryGet(_parameterVersion, out var current))
+                {
+                    return current;
+                }
+
+                Span<float> packed = _stepWeights.BeginPack(_parameterVersion, out int version);
+                ReadOnlySpan<float> p = _parameters;
+                // Encoder: W_ih, W_hh, b_ih + b_hh → per block of units, the biases of gates i, f, g, o, then their weights for each input of [x; h]
+                StreamingStep.PackLstm(p.Slice(Encoder_WeightIh, 48), p.Slice(Encoder_WeightHh, 64), p.Slice(Encoder_BiasIh, 16), p.Slice(Encoder_BiasHh, 16), ReadOnlySpan<float>.Empty, 3, 4, coupled: false, packed.Slice(Encoder_StepWeights, 512));
+                _stepWeights.EndPack(version);
+                return packed;
+            }
         }
 
         /// <summary>Encoder forward: LSTM, x [T, B, 3] → h [T, B, 4]; gate blocks i, f, g, o.</summary>
@@ -419,31 +479,14 @@ namespace Samples
             }
         }
 
-        /// <summary>Encoder step: LSTM, x_t [3], h_{t−1} and c_{t−1} → h_t, c_t [4], one stream; gate blocks i, f, g, o.</summary>
-        private void Encoder_Step(State s, ReadOnlySpan<float> x)
+        /// <summary>Encoder step: LSTM, x_t [3], h_{t−1} and c_{t−1} → h_t, c_t [4], one stream, over the layer's packed weights.</summary>
+        private static void Encoder_Step(State s, ReadOnlySpan<float> x, ReadOnlySpan<float> packed)
         {
-            const int I = 3, H = 4, G = 4 * H;
-            ReadOnlySpan<float> p = _parameters;
-            ReadOnlySpan<float> wIh = p.Slice(Encoder_WeightIh, 48); // W_ih [16, 3]
-            ReadOnlySpan<float> wHh = p.Slice(Encoder_WeightHh, 64); // W_hh [16, 4]
-            ReadOnlySpan<float> bIh = p.Slice(Encoder_BiasIh, 16); // b_ih [16]
-            ReadOnlySpan<float> bHh = p.Slice(Encoder_BiasHh, 16); // b_hh [16]
-            Span<float> gates = s.Encoder_Gates; // [4H], blocks i, f, g, o
-            Span<float> h = s.Encoder_H; // h_{t−1} [H], then h_t
-            Span<float> c = s.Encoder_C; // c_{t−1} [H], then c_t
-            Span<float> nextC = s.Encoder_NextC; // c_t [H]
-
-            // a_t = W_ih x_t + b_ih + b_hh
-            MatVec.Multiply(wIh, x, gates, G, I, accumulate: false);
-            Vec.Add(bIh, gates);
-            Vec.Add(bHh, gates);
-            // a_t += W_hh h_{t−1}: one [4H, H] × [H] product for all gates
-            MatVec.Multiply(wHh, h, gates, G, H, accumulate: true);
-            // h_t overwrites h_{t−1}, which the product above has consumed; c_t goes to nextC while c_{t−1} is read
+            const int I = 3, H = 4;
+            // a = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh, gates i, f, g, o, one block of units at a time over the packed weights
             // i = σ(a_i), f = σ(a_f), g = tanh(a_g)
             // c_t = f ⊙ c_{t−1} + i ⊙ g, o = σ(a_o), h_t = o ⊙ tanh(c_t)
-            LstmCell.Forward(gates, c, nextC, h, peephole: ReadOnlySpan<float>.Empty, 1, H);
-            nextC.CopyTo(c);
+            StreamingStep.Lstm(packed.Slice(Encoder_StepWeights, 512), x, s.Encoder_H, s.Encoder_C, s.Encoder_Scratch, I, H, peephole: false, coupled: false);
         }
 
         /// <summary>Words forward: Dense 4 → 3, softmax, x [T, B, 4] → y [T, B, 3].</summary>
@@ -758,35 +801,32 @@ namespace Samples
         /// <summary>
         /// One stream's state for <see cref="StreamingLstmSpotter.Step"/>: the hidden state (and an LSTM's cell state) of every
         /// recurrent layer after the last step, and the scratch of one step, so that stepping allocates nothing.
-        /// A new state starts from zero, as at the start of a sequence; 31 floats, allocated once. Not thread-safe: one per stream.
+        /// A new state starts from zero, as at the start of a sequence; 54 floats, allocated once. Not thread-safe: one per stream.
         /// </summary>
         public sealed class State
         {
-            private readonly float[] _memory = new float[31];
+            private readonly float[] _memory = new float[54];
 
             /// <summary>Sets every recurrent layer's state to zero: the stream starts again.</summary>
             public void Reset() => _memory.AsSpan().Clear();
 
             /// <summary>Hidden state <c>h_t</c> of <c>Encoder</c> after the last step, <c>[4]</c>. Zero in a new state; write it to continue from a given state.</summary>
-            public Span<float> EncoderHidden => Encoder_H;
+            public Span<float> EncoderHidden => Encoder_H.Slice(0, 4);
 
             /// <summary>Cell state <c>c_t</c> of <c>Encoder</c> after the last step, <c>[4]</c>. Zero in a new state; write it to continue from a given state.</summary>
-            public Span<float> EncoderCell => Encoder_C;
+            public Span<float> EncoderCell => Encoder_C.Slice(0, 4);
 
-            /// <summary>h [4]: h_{t−1} before a step, h_t after it</summary>
-            internal Span<float> Encoder_H => _memory.AsSpan(0, 4);
+            /// <summary>h [4], padded to 16: h_{t−1} before a step, h_t after it</summary>
+            internal Span<float> Encoder_H => _memory.AsSpan(0, 16);
 
-            /// <summary>c [4]: c_{t−1} before a step, c_t after it</summary>
-            internal Span<float> Encoder_C => _memory.AsSpan(4, 4);
+            /// <summary>c [4], padded to 16: c_{t−1} before a step, c_t after it</summary>
+            internal Span<float> Encoder_C => _memory.AsSpan(16, 16);
 
-            /// <summary>gates [4·4], blocks i, f, g, o: pre-activations, then activations of one step</summary>
-            internal Span<float> Encoder_Gates => _memory.AsSpan(8, 16);
-
-            /// <summary>c_t [4], written while c_{t−1} is still read</summary>
-            internal Span<float> Encoder_NextC => _memory.AsSpan(24, 4);
+            /// <summary>scratch of one step [19]: z = [x_t; h_{t−1}], the copy of h_{t−1} read while h_t is written</summary>
+            internal Span<float> Encoder_Scratch => _memory.AsSpan(32, 19);
 
             /// <summary>y [3] of the last step</summary>
-            internal Span<float> Words_Y => _memory.AsSpan(28, 3);
+            internal Span<float> Words_Y => _memory.AsSpan(51, 3);
         }
 
         /// <summary>
@@ -836,6 +876,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: true);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();
@@ -857,6 +898,7 @@ namespace Samples
                 Workspace.ZeroGradients();
                 Model.RunBackward(Workspace, default, outputGradientIsLogits: true);
                 Optimizer.Step(Model._parameters, Workspace.Gradients);
+                Model._parameterVersion.Changed();
                 if (CarryState)
                 {
                     Workspace.CarryState();
