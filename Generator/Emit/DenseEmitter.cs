@@ -119,9 +119,8 @@ internal sealed class DenseEmitter : LayerEmitter
         EmitParameterViews(w, layer, gradients: false);
         w.Line($"Span<float> y = s.{n}_Y; // y [O]");
         w.Blank();
-        w.Line($"// z = W x + b: one [O, I] × [I] product");
-        w.Line($"MatVec.Multiply(w, x, y, O, I, accumulate: false);");
-        w.Line($"Vec.Add(b, y);");
+        w.Line($"// z = W x + b: one [O, I] × [I] product and the bias");
+        w.Line($"MatVec.Affine(w, b, x, y, O, I);");
         EmitActivation(w, layer, "y", rows: "1");
         w.Close();
     }

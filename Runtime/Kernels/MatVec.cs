@@ -53,6 +53,40 @@ public static class MatVec
         }
     }
 
+    /// <summary>
+    /// <c>y = W x + b</c>: the step of a dense layer in one call. Blocks of four rows share each load of <c>x</c>;
+    /// the rows after them (all of them for a layer of one to three outputs) are single dot products, so a one-output
+    /// layer costs a dot product and an addition.
+    /// </summary>
+    /// <param name="weights"><c>W [rows, cols]</c>, row-major.</param>
+    /// <param name="bias"><c>b [rows]</c>.</param>
+    /// <param name="x"><c>x [cols]</c>.</param>
+    /// <param name="y">Receives <c>y [rows]</c>.</param>
+    /// <param name="rows">Rows of <c>W</c>, the length of <c>y</c> used.</param>
+    /// <param name="cols">Columns of <c>W</c>, the length of <c>x</c> used.</param>
+    /// <exception cref="ArgumentException">A span is shorter than its shape.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Affine(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y, int rows, int cols)
+    {
+        if (rows < 0 || cols < 0 || (long)rows * cols > weights.Length || cols > x.Length || rows > y.Length || rows > bias.Length)
+        {
+            ThrowAffine(rows, cols, weights.Length, bias.Length, x.Length, y.Length);
+        }
+
+        int r = 0;
+        if (rows >= 4)
+        {
+            r = rows & ~3;
+            Multiply(weights, x, y, r, cols, accumulate: false);
+            Vec.Add(bias.Slice(0, r), y.Slice(0, r));
+        }
+
+        for (; r < rows; r++)
+        {
+            y[r] = Vec.Dot(weights.Slice(r * cols, cols), x, cols) + bias[r];
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(ref float target, float value, bool accumulate) => target = accumulate ? target + value : value;
 
@@ -141,6 +175,11 @@ public static class MatVec
 
         return sum;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowAffine(int rows, int cols, int weights, int bias, int x, int y) =>
+        throw new ArgumentException(
+            $"A [{rows}, {cols}] affine map needs weights of {(long)rows * cols} elements, a bias of {rows}, x of {cols} and y of {rows}; got {weights}, {bias}, {x} and {y}.");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowShape(int rows, int cols, int weights, int x, int y) =>

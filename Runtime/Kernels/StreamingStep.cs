@@ -624,6 +624,36 @@ public static class StreamingStep
             TVec br = xr, bz = xz, bhn = TOps.Zero;
             int end = inputSize + hiddenSize;
             int j = inputSize;
+
+            // Four inputs at a time: twelve chains, enough to keep both FMA units busy while each waits on its last add.
+            TVec cr = TOps.Zero, cz = TOps.Zero, chn = TOps.Zero, dr = TOps.Zero, dz = TOps.Zero, dhn = TOps.Zero;
+            for (; j + 3 < end; j += 4)
+            {
+                TVec h0 = TOps.Create(Unsafe.Add(ref z, j));
+                TVec h1 = TOps.Create(Unsafe.Add(ref z, j + 1));
+                TVec h2 = TOps.Create(Unsafe.Add(ref z, j + 2));
+                TVec h3 = TOps.Create(Unsafe.Add(ref z, j + 3));
+                ar = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at)), h0, ar);
+                az = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + v)), h0, az);
+                ahn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (2 * v))), h0, ahn);
+                br = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (3 * v))), h1, br);
+                bz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (4 * v))), h1, bz);
+                bhn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (5 * v))), h1, bhn);
+                cr = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (6 * v))), h2, cr);
+                cz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (7 * v))), h2, cz);
+                chn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (8 * v))), h2, chn);
+                dr = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (9 * v))), h3, dr);
+                dz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (10 * v))), h3, dz);
+                dhn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (11 * v))), h3, dhn);
+                at += 12 * v;
+            }
+
+            ar = TOps.Add(ar, cr);
+            az = TOps.Add(az, cz);
+            ahn = TOps.Add(ahn, chn);
+            br = TOps.Add(br, dr);
+            bz = TOps.Add(bz, dz);
+            bhn = TOps.Add(bhn, dhn);
             for (; j + 1 < end; j += 2)
             {
                 TVec h0 = TOps.Create(Unsafe.Add(ref z, j));
@@ -764,9 +794,29 @@ public static class StreamingStep
     /// <summary>Copies <c>x</c> and <c>h</c> into the front of the scratch, <c>z = [x; h]</c>, the vector every block reads.</summary>
     private static ReadOnlySpan<float> Concatenate(ReadOnlySpan<float> input, ReadOnlySpan<float> hidden, Span<float> scratch, int inputSize, int hiddenSize)
     {
-        input.Slice(0, inputSize).CopyTo(scratch);
-        hidden.Slice(0, hiddenSize).CopyTo(scratch.Slice(inputSize));
+        ref float z = ref MemoryMarshal.GetReference(scratch);
+        Copy(ref MemoryMarshal.GetReference(input), ref z, inputSize);
+        Copy(ref MemoryMarshal.GetReference(hidden), ref Unsafe.Add(ref z, inputSize), hiddenSize);
         return scratch.Slice(0, inputSize + hiddenSize);
+    }
+
+    /// <summary>Copies <paramref name="count"/> floats (lengths checked by the caller): inline, where a call to a general copy costs more than the copy at these sizes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(ref float source, ref float destination, int count)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= count; i += 8)
+            {
+                Vector256.LoadUnsafe(ref source, (nuint)i).StoreUnsafe(ref destination, (nuint)i);
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref destination, i) = Unsafe.Add(ref source, i);
+        }
     }
 
     private static void CheckPack(

@@ -75,6 +75,39 @@ public sealed class MatVecTests
         Assert.Throws<ArgumentException>(() => MatVec.Multiply(new float[12], new float[4], new float[3], -1, 4, accumulate: false));
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Affine_MatchesNaiveProductPlusBias_AndLeavesTheRestOfYAlone(int rows, int cols)
+    {
+        var random = new SeededRandom((ulong)((rows * 1000) + cols + 7));
+        var w = Uniform(ref random, (rows * cols) + 3);
+        var b = Uniform(ref random, rows + 1);
+        var x = Uniform(ref random, cols + 2);
+        var y = Uniform(ref random, rows + 2);
+        var original = (float[])y.Clone();
+
+        MatVec.Affine(w, b, x, y, rows, cols);
+
+        for (int r = 0; r < rows; r++)
+        {
+            var (product, magnitude) = NaiveRow(w, x, r, cols);
+            double expected = product + b[r];
+            Assert.True(Math.Abs(y[r] - expected) <= ((cols + 2) * 6e-8 * (magnitude + Math.Abs(b[r]))) + 1e-30, $"[{rows}, {cols}] row {r}: {y[r]:R} vs {expected:R}");
+        }
+
+        Assert.Equal(original[rows..], y[rows..]);
+    }
+
+    [Fact]
+    public void Affine_RejectsSpansShorterThanTheShape()
+    {
+        var noBias = Assert.Throws<ArgumentException>(() => MatVec.Affine(new float[12], new float[2], new float[4], new float[3], 3, 4));
+        Assert.Contains("a bias of 3", noBias.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => MatVec.Affine(new float[11], new float[3], new float[4], new float[3], 3, 4));
+        Assert.Throws<ArgumentException>(() => MatVec.Affine(new float[12], new float[3], new float[3], new float[3], 3, 4));
+        Assert.Throws<ArgumentException>(() => MatVec.Affine(new float[12], new float[3], new float[4], new float[2], 3, 4));
+    }
+
     private static (double Value, double Magnitude) NaiveRow(float[] w, float[] x, int row, int cols)
     {
         double sum = 0, magnitude = 0;

@@ -548,9 +548,8 @@ namespace Samples
             ReadOnlySpan<float> b = p.Slice(Hidden_Bias, 4); // b [4]
             Span<float> y = s.Hidden_Y; // y [O]
 
-            // z = W x + b: one [O, I] × [I] product
-            MatVec.Multiply(w, x, y, O, I, accumulate: false);
-            Vec.Add(b, y);
+            // z = W x + b: one [O, I] × [I] product and the bias
+            MatVec.Affine(w, b, x, y, O, I);
             // y = tanh(z)
             Activations.Tanh(y);
         }
@@ -612,9 +611,8 @@ namespace Samples
             ReadOnlySpan<float> b = p.Slice(Classifier_Bias, 3); // b [3]
             Span<float> y = s.Classifier_Y; // y [O]
 
-            // z = W x + b: one [O, I] × [I] product
-            MatVec.Multiply(w, x, y, O, I, accumulate: false);
-            Vec.Add(b, y);
+            // z = W x + b: one [O, I] × [I] product and the bias
+            MatVec.Affine(w, b, x, y, O, I);
             // y = softmax(z) over the 3 outputs of each row
             Activations.SoftmaxRows(y, 1, O);
         }

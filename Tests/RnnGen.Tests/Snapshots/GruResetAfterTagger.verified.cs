@@ -531,9 +531,8 @@ namespace Samples
             ReadOnlySpan<float> b = p.Slice(Output_Bias, 2); // b [2]
             Span<float> y = s.Output_Y; // y [O]
 
-            // z = W x + b: one [O, I] × [I] product
-            MatVec.Multiply(w, x, y, O, I, accumulate: false);
-            Vec.Add(b, y);
+            // z = W x + b: one [O, I] × [I] product and the bias
+            MatVec.Affine(w, b, x, y, O, I);
             // y = σ(z)
             Activations.Sigmoid(y);
         }

@@ -698,9 +698,8 @@ namespace Samples
             ReadOnlySpan<float> b = p.Slice(Third_Bias, 2); // b [2]
             Span<float> y = s.Third_Y; // y [O]
 
-            // z = W x + b: one [O, I] × [I] product
-            MatVec.Multiply(w, x, y, O, I, accumulate: false);
-            Vec.Add(b, y);
+            // z = W x + b: one [O, I] × [I] product and the bias
+            MatVec.Affine(w, b, x, y, O, I);
             // y = σ(z)
             Activations.Sigmoid(y);
         }
@@ -758,9 +757,8 @@ namespace Samples
             ReadOnlySpan<float> b = p.Slice(Fourth_Bias, 1); // b [1]
             Span<float> y = s.Fourth_Y; // y [O]
 
-            // z = W x + b: one [O, I] × [I] product
-            MatVec.Multiply(w, x, y, O, I, accumulate: false);
-            Vec.Add(b, y);
+            // z = W x + b: one [O, I] × [I] product and the bias
+            MatVec.Affine(w, b, x, y, O, I);
             // y = max(0, z)
             Activations.Relu(y);
         }

@@ -545,9 +545,8 @@ namespace Samples
             ReadOnlySpan<float> b = p.Slice(Head_Bias, 3); // b [3]
             Span<float> y = s.Head_Y; // y [O]
 
-            // z = W x + b: one [O, I] × [I] product
-            MatVec.Multiply(w, x, y, O, I, accumulate: false);
-            Vec.Add(b, y);
+            // z = W x + b: one [O, I] × [I] product and the bias
+            MatVec.Affine(w, b, x, y, O, I);
             // y = softmax(z) over the 3 outputs of each row
             Activations.SoftmaxRows(y, 1, O);
         }

@@ -540,9 +540,8 @@ namespace Samples
             ReadOnlySpan<float> b = p.Slice(Output_Bias, 1); // b [1]
             Span<float> y = s.Output_Y; // y [O]
 
-            // z = W x + b: one [O, I] × [I] product
-            MatVec.Multiply(w, x, y, O, I, accumulate: false);
-            Vec.Add(b, y);
+            // z = W x + b: one [O, I] × [I] product and the bias
+            MatVec.Affine(w, b, x, y, O, I);
             // y = z (linear)
         }
 
