@@ -71,6 +71,12 @@ public sealed class PyTorchNames
         return this;
     }
 
+    /// <summary>Maps embedding layer <paramref name="layer"/> to <c>{module}.weight</c> (an <c>nn.Embedding</c>).</summary>
+    /// <param name="layer">The layer's property name in the model class.</param>
+    /// <param name="module">The <c>nn.Embedding</c> module's path in the <c>state_dict</c>.</param>
+    /// <returns>This object, for chaining.</returns>
+    public PyTorchNames Embedding(string layer, string module) => Linear(layer, module);
+
     internal IReadOnlyDictionary<string, PyTorchLayer> Layers => _layers;
 }
 
