@@ -28,7 +28,7 @@ internal sealed class EmbeddingEmitter : LayerEmitter
         w.Line($"/// <summary>{n} forward: {Describe(layer)}, token ids [T, B] → x [T, B, {layer.OutputSize}].</summary>");
         w.Line($"private void {n}_Forward(Workspace ws, ReadOnlySpan<int> tokens, int batch, int steps)");
         w.Open();
-        w.Line($"const int V = {layer.InputSize}, D = {layer.OutputSize};");
+        w.Line($"const int D = {layer.OutputSize}; // features per token; the table has V = {layer.InputSize} rows");
         EmitParameterViews(w, layer, gradients: false);
         w.Line($"int rows = steps * batch;");
         w.Line($"Span<float> x = ws.{n}_Y.Slice(0, rows * D); // x [rows, D]");
@@ -47,7 +47,7 @@ internal sealed class EmbeddingEmitter : LayerEmitter
         w.Line($"/// <summary>{n} backward: dL/dx [T, B, {layer.OutputSize}] → dE, scattered into the rows of the tokens read.</summary>");
         w.Line($"private void {n}_Backward(Workspace ws, ReadOnlySpan<int> tokens, int batch, int steps)");
         w.Open();
-        w.Line($"const int V = {layer.InputSize}, D = {layer.OutputSize};");
+        w.Line($"const int D = {layer.OutputSize}; // features per token; the table has V = {layer.InputSize} rows");
         EmitParameterViews(w, layer, gradients: true);
         w.Line($"int rows = steps * batch;");
         w.Line($"ReadOnlySpan<float> dx = ws.{n}_dY.Slice(0, rows * D); // dL/dx [rows, D]");
@@ -73,7 +73,7 @@ internal sealed class EmbeddingEmitter : LayerEmitter
         w.Line($"/// <summary>{n} step: {Describe(layer)}, one token id → x [{layer.OutputSize}], one stream.</summary>");
         w.Line($"private void {n}_Step(State s, int token)");
         w.Open();
-        w.Line($"const int V = {layer.InputSize}, D = {layer.OutputSize};");
+        w.Line($"const int D = {layer.OutputSize}; // features per token; the table has V = {layer.InputSize} rows");
         EmitParameterViews(w, layer, gradients: false);
         w.Blank();
         w.Line($"// x_t = E[token_t] (the id checked on entry)");
