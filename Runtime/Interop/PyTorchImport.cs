@@ -196,7 +196,7 @@ public static class PyTorchImport
                 if (declared.IsRecurrent != mapped.IsRecurrent)
                 {
                     throw new ArgumentException(
-                        $"PyTorchNames maps layer '{layer}' with {(mapped.IsRecurrent ? "Recurrent" : "Linear")}, but it is a {(declared.IsRecurrent ? "recurrent" : "dense")} layer; use {(declared.IsRecurrent ? "Recurrent" : "Linear")}.",
+                        $"PyTorchNames maps layer '{layer}' with {(mapped.IsRecurrent ? "Recurrent" : "Linear")}, but it is a {(declared.IsRecurrent ? "recurrent" : "dense or embedding")} layer; use {(declared.IsRecurrent ? "Recurrent" : "Linear or Embedding")}.",
                         nameof(names));
                 }
 
