@@ -48,7 +48,8 @@ internal sealed class EmbeddingEmitter : LayerEmitter
         w.Line($"private void {n}_Backward(Workspace ws, ReadOnlySpan<int> tokens, int batch, int steps)");
         w.Open();
         w.Line($"const int D = {layer.OutputSize}; // features per token; the table has V = {layer.InputSize} rows");
-        EmitParameterViews(w, layer, gradients: true);
+        var table = layer.Tensors[0];
+        w.Line($"Span<float> dE = ws.Gradients.Slice({table.OffsetConstant}, {table.Length}); // d{table.Symbol} {table.ShapeText}");
         w.Line($"int rows = steps * batch;");
         w.Line($"ReadOnlySpan<float> dx = ws.{n}_dY.Slice(0, rows * D); // dL/dx [rows, D]");
         w.Blank();

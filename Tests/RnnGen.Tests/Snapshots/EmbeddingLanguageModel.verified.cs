@@ -372,10 +372,7 @@ namespace Samples
         private void Embed_Backward(Workspace ws, ReadOnlySpan<int> tokens, int batch, int steps)
         {
             const int D = 4; // features per token; the table has V = 12 rows
-            ReadOnlySpan<float> p = _parameters;
-            ReadOnlySpan<float> e = p.Slice(Embed_Weight, 48); // E [12, 4]
-            Span<float> g = ws.Gradients;
-            Span<float> dE = g.Slice(Embed_Weight, 48); // dE [12, 4]
+            Span<float> dE = ws.Gradients.Slice(Embed_Weight, 48); // dE [12, 4]
             int rows = steps * batch;
             ReadOnlySpan<float> dx = ws.Embed_dY.Slice(0, rows * D); // dL/dx [rows, D]
 
