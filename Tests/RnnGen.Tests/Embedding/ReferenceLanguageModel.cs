@@ -40,11 +40,16 @@ internal static class ReferenceLanguageModel
         var gradients = new Dictionary<string, float[]>(StringComparer.Ordinal)
         {
             ["embedding.weight"] = dEmbedding,
-            ["lstm.weight_ih_l0"] = dLower.WeightIh, ["lstm.weight_hh_l0"] = dLower.WeightHh,
-            ["lstm.bias_ih_l0"] = dLower.BiasIh, ["lstm.bias_hh_l0"] = dLower.BiasHh,
-            ["lstm.weight_ih_l1"] = dUpper.WeightIh, ["lstm.weight_hh_l1"] = dUpper.WeightHh,
-            ["lstm.bias_ih_l1"] = dUpper.BiasIh, ["lstm.bias_hh_l1"] = dUpper.BiasHh,
-            ["decoder.weight"] = decoder.Weight, ["decoder.bias"] = decoder.Bias,
+            ["lstm.weight_ih_l0"] = dLower.WeightIh,
+            ["lstm.weight_hh_l0"] = dLower.WeightHh,
+            ["lstm.bias_ih_l0"] = dLower.BiasIh,
+            ["lstm.bias_hh_l0"] = dLower.BiasHh,
+            ["lstm.weight_ih_l1"] = dUpper.WeightIh,
+            ["lstm.weight_hh_l1"] = dUpper.WeightHh,
+            ["lstm.bias_ih_l1"] = dUpper.BiasIh,
+            ["lstm.bias_hh_l1"] = dUpper.BiasHh,
+            ["decoder.weight"] = decoder.Weight,
+            ["decoder.bias"] = decoder.Bias,
         };
         return new Result(p, loss, gradients);
     }
