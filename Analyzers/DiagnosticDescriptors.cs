@@ -119,12 +119,27 @@ internal static class DiagnosticDescriptors
         "A streaming model cannot have a bidirectional layer",
         "Layer '{0}' is bidirectional, but model '{1}' is declared for streaming: the reverse direction starts at a sequence's end, which a live stream never reaches; remove [Bidirectional] or Streaming = true");
 
+    public static readonly DiagnosticDescriptor EmbeddingNotFirst = Rule(
+        DiagnosticIds.EmbeddingNotFirst,
+        "Embedding must be the first layer",
+        "Layer '{0}' is an embedding after layer '{1}': an embedding reads the model's token ids, which only the first layer sees; move it first or remove it");
+
+    public static readonly DiagnosticDescriptor InputSizeWithEmbedding = Rule(
+        DiagnosticIds.InputSizeWithEmbedding,
+        "Model that reads token ids has an input size",
+        "Model '{0}' has InputSize = {1}, but its first layer '{2}' is an embedding, so it reads one token id per step; remove InputSize");
+
+    public static readonly DiagnosticDescriptor VocabularyOutOfRange = Rule(
+        DiagnosticIds.VocabularyOutOfRange,
+        "Embedding vocabulary is out of range",
+        "Embedding '{0}' has vocabulary {1}; a vocabulary must be between 1 and {2} token ids");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         ModelNotPartial, UnsupportedModelType, NoLayers, InputSizeMissing, SizeOutOfRange, InvalidArgument,
         LayerPropertyShape, SeveralLayerAttributes, SoftmaxNotOnOutput, LayersSplitAcrossDeclarations,
         RecurrentLayerNeedsSequence, LargeModel, GeneratedNameClash, ModelTooLarge, SoftmaxAfterActivation,
         SoftmaxOverOneClass, LayerOutsideModel, LayerNamesDifferOnlyInCase, BidirectionalNotRecurrent,
-        BidirectionalInStreamingModel);
+        BidirectionalInStreamingModel, EmbeddingNotFirst, InputSizeWithEmbedding, VocabularyOutOfRange);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new();
 

@@ -37,6 +37,7 @@ internal abstract class LayerEmitter
         LayerKind.Dense => DenseEmitter.Instance,
         LayerKind.Lstm => LstmEmitter.Instance,
         LayerKind.Gru => GruEmitter.Instance,
+        LayerKind.Embedding => EmbeddingEmitter.Instance,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No emitter for this layer kind."),
     };
 

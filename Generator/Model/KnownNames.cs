@@ -13,11 +13,16 @@ internal static class KnownNames
     public const string LstmAttribute = "RnnGen.LstmAttribute";
     public const string GruAttribute = "RnnGen.GruAttribute";
     public const string BidirectionalAttribute = "RnnGen.BidirectionalAttribute";
+    public const string EmbeddingAttribute = "RnnGen.EmbeddingAttribute";
 
     public const string SimpleRnnLayer = "global::RnnGen.SimpleRnnLayer";
     public const string DenseLayer = "global::RnnGen.DenseLayer";
     public const string LstmLayer = "global::RnnGen.LstmLayer";
     public const string GruLayer = "global::RnnGen.GruLayer";
+    public const string EmbeddingLayer = "global::RnnGen.EmbeddingLayer";
+
+    /// <summary>The member the emitter adds to a model that reads token ids (its first layer is an embedding).</summary>
+    public const string VocabularySizeMember = "VocabularySize";
 
     /// <summary>
     /// Members the emitter adds to every model class; a layer property of the same name would clash with one.
@@ -41,6 +46,7 @@ internal static class KnownNames
         LayerKind.SimpleRnn or LayerKind.Gru => RecurrentSuffixes,
         LayerKind.Lstm => LstmSuffixes,
         LayerKind.Dense => DenseSuffixes,
+        LayerKind.Embedding => EmbeddingSuffixes,
         _ => Array.Empty<string>(),
     };
 
@@ -60,11 +66,13 @@ internal static class KnownNames
 
     private static readonly string[] DenseSuffixes = { "_Weight", "_Bias", "_Forward", "_Backward", "_Step" };
 
+    private static readonly string[] EmbeddingSuffixes = { "_Weight", "_Forward", "_Backward", "_Step" };
+
     /// <summary>Names of the <c>DenseActivation</c> values, by value.</summary>
     public static IReadOnlyList<string> DenseActivationNames { get; } = new[] { "Linear", "Tanh", "Relu", "Sigmoid" };
 
     /// <summary>Whether a layer named <paramref name="name"/> would clash with a generated member.</summary>
-    public static bool IsGeneratedMemberName(string name) => GeneratedMembers.Contains(name);
+    public static bool IsGeneratedMemberName(string name) => GeneratedMembers.Contains(name) || name == VocabularySizeMember;
 
     /// <summary>The members the emitter adds to every model class.</summary>
     public static IEnumerable<string> GeneratedMemberNames => GeneratedMembers;
@@ -75,13 +83,13 @@ internal static class KnownNames
     /// <summary>
     /// How many values the activation enum of <paramref name="kind"/> defines: <c>RnnActivation</c> has tanh and relu,
     /// <c>DenseActivation</c> linear, tanh, relu and sigmoid. The emitters handle exactly these. LSTM and GRU have
-    /// fixed nonlinearities (σ for gates, tanh for candidates) and no activation option: their one value is 0.
+    /// fixed nonlinearities (σ for gates, tanh for candidates) and no activation option, an embedding none: their one value is 0.
     /// </summary>
     public static int ActivationCountOf(LayerKind kind) => kind switch
     {
         LayerKind.SimpleRnn => 2,
         LayerKind.Dense => 4,
-        LayerKind.Lstm or LayerKind.Gru => 1,
+        LayerKind.Lstm or LayerKind.Gru or LayerKind.Embedding => 1,
         _ => 0,
     };
 
@@ -92,6 +100,7 @@ internal static class KnownNames
         LayerKind.Dense => DenseLayer,
         LayerKind.Lstm => LstmLayer,
         LayerKind.Gru => GruLayer,
+        LayerKind.Embedding => EmbeddingLayer,
         _ => string.Empty,
     };
 }

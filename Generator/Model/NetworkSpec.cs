@@ -9,6 +9,7 @@ internal enum LayerKind
     Dense,
     Lstm,
     Gru,
+    Embedding,
 }
 
 /// <summary>How the output of the model is read and trained.</summary>
@@ -44,7 +45,7 @@ internal sealed record ContainingTypeSpec(string Keyword, string Name, bool IsPa
 /// <param name="IsPartialDefinition">Whether the property is a plain <c>partial</c> declaration without a body: get-only,
 /// returned by value, and without <c>virtual</c>, <c>override</c>, <c>sealed</c>, <c>new</c>, <c>abstract</c> or <c>extern</c>.</param>
 /// <param name="IsStatic">Whether the property is static (not allowed).</param>
-/// <param name="Size">Hidden units (recurrent layers) or outputs (dense).</param>
+/// <param name="Size">Hidden units (recurrent layers), outputs (dense) or features per token (embedding).</param>
 /// <param name="Activation">The activation enum value of the layer attribute.</param>
 /// <param name="ReturnSequences">Recurrent layers: whether every step's state is passed on.</param>
 /// <param name="Softmax">Whether <c>[Softmax]</c> is on the property.</param>
@@ -74,6 +75,9 @@ internal sealed record LayerSpec(
 
     /// <summary>Whether <c>[Bidirectional]</c> is on the property: a recurrent layer then runs forward and in reverse.</summary>
     public bool Bidirectional { get; init; }
+
+    /// <summary>Embedding: number of token ids (rows of the table); 0 for other kinds or when it did not parse.</summary>
+    public int Vocabulary { get; init; }
 
     /// <summary>Whether the layer carries state across time steps.</summary>
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
@@ -121,4 +125,7 @@ internal sealed record NetworkSpec(
     /// <c>object</c>): the generated members must not take any of them.
     /// </summary>
     public EquatableArray<string> OtherMemberNames { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Whether the first layer is an embedding, so the model reads token ids <c>[T, B]</c> rather than features.</summary>
+    public bool ReadsTokens => Layers.Count > 0 && Layers[0].Kind == LayerKind.Embedding;
 }

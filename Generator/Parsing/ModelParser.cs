@@ -139,14 +139,25 @@ internal static class ModelParser
         var attributes = property.GetAttributes();
         var layerAttributes = attributes.Where(a => KindOf(a.AttributeClass?.ToDisplayString()) != LayerKind.Unknown).ToList();
         var kind = LayerKind.Unknown;
-        int size = 0, activation = 0;
+        int size = 0, activation = 0, vocabulary = 0;
         bool returnSequences = true, invalid = false;
         bool peephole = false, coupledInputForget = false, resetAfter = true;
         if (layerAttributes.Count > 0)
         {
             var attribute = layerAttributes[0];
             kind = KindOf(attribute.AttributeClass!.ToDisplayString());
-            size = ConstructorInt(attribute, 0, out invalid);
+            if (kind == LayerKind.Embedding)
+            {
+                // [Embedding(vocabulary, size)]: the vocabulary first, as the table's rows come first in [V, E].
+                vocabulary = ConstructorInt(attribute, 0, out bool badVocabulary);
+                size = ConstructorInt(attribute, 1, out bool badSize);
+                invalid = badVocabulary | badSize;
+            }
+            else
+            {
+                size = ConstructorInt(attribute, 0, out invalid);
+            }
+
             activation = NamedInt(attribute, "Activation", 0, out bool badActivation);
             returnSequences = NamedBool(attribute, "ReturnSequences", true, out bool badSequences);
             invalid |= badActivation | badSequences;
@@ -190,6 +201,7 @@ internal static class ModelParser
             CoupledInputForget = coupledInputForget,
             ResetAfter = resetAfter,
             Bidirectional = bidirectional,
+            Vocabulary = vocabulary,
         };
     }
 
@@ -202,6 +214,7 @@ internal static class ModelParser
         KnownNames.DenseAttribute => LayerKind.Dense,
         KnownNames.LstmAttribute => LayerKind.Lstm,
         KnownNames.GruAttribute => LayerKind.Gru,
+        KnownNames.EmbeddingAttribute => LayerKind.Embedding,
         _ => LayerKind.Unknown,
     };
 

@@ -8,11 +8,14 @@ namespace RnnGen.Generator.Planning;
 /// <param name="OffsetConstant">Name of the generated offset constant (<c>Rnn_WeightIh</c>).</param>
 /// <param name="Offset">Offset in the parameter (and gradient) arena.</param>
 /// <param name="Shape">Row-major shape.</param>
-/// <param name="InitBound">Initialisation draws from U(−bound, bound).</param>
+/// <param name="InitBound">Initialisation draws from U(−bound, bound), or from N(0, bound²) when <see cref="Normal"/>.</param>
 internal sealed record TensorPlan(string Name, string Symbol, string OffsetConstant, int Offset, EquatableArray<int> Shape, float InitBound)
 {
     /// <summary>Whether the tensor belongs to the reverse direction of a bidirectional layer (named <c>..._reverse</c>).</summary>
     public bool Reverse { get; init; }
+
+    /// <summary>Whether initialisation draws from the normal distribution N(0, <see cref="InitBound"/>²) rather than a uniform one.</summary>
+    public bool Normal { get; init; }
 
     /// <summary>The symbol as equations write it: <c>W_ih</c>, or <c>W_ih←</c> for the reverse direction.</summary>
     public string DisplaySymbol => Reverse ? Symbol + "←" : Symbol;
@@ -37,7 +40,7 @@ internal sealed record TensorPlan(string Name, string Symbol, string OffsetConst
 /// <summary>A layer with its sizes resolved and its parameters placed.</summary>
 /// <param name="Spec">The layer as declared.</param>
 /// <param name="Index">Position in the model.</param>
-/// <param name="InputSize">Features the layer reads per row.</param>
+/// <param name="InputSize">Features the layer reads per row; for an embedding, its vocabulary (each row reads one id).</param>
 /// <param name="OutputSize">Features the layer writes per row: its units, or <c>2H</c> for a bidirectional layer.</param>
 /// <param name="InputIsSequence">Whether its input has a time axis (<c>[T, B, I]</c>) or not (<c>[B, I]</c>).</param>
 /// <param name="OutputIsSequence">Whether its output has a time axis.</param>
@@ -84,7 +87,7 @@ internal sealed record LayerPlan(
 /// </summary>
 /// <param name="Spec">The model as declared.</param>
 /// <param name="Layers">Planned layers in order.</param>
-/// <param name="InputSize">Input features per step.</param>
+/// <param name="InputSize">Input features per step; 1 (one token id) when the first layer is an embedding.</param>
 /// <param name="OutputSize">Output features per row.</param>
 /// <param name="OutputIsSequence">Whether the model outputs a row per step (<c>[T, B, O]</c>) or per sequence (<c>[B, O]</c>).</param>
 /// <param name="Output">How the output is read and trained.</param>
@@ -96,4 +99,11 @@ internal sealed record NetworkPlan(
     int OutputSize,
     bool OutputIsSequence,
     OutputKind Output,
-    int ParameterCount);
+    int ParameterCount)
+{
+    /// <summary>Whether the first layer is an embedding, so the model reads token ids <c>[T, B]</c>.</summary>
+    public bool ReadsTokens => Spec.ReadsTokens;
+
+    /// <summary>The embedding's vocabulary when <see cref="ReadsTokens"/>; 0 otherwise.</summary>
+    public int VocabularySize => ReadsTokens ? Layers[0].InputSize : 0;
+}

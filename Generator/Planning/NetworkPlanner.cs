@@ -15,7 +15,8 @@ internal static class NetworkPlanner
     {
         var layers = new List<LayerPlan>();
         int offset = 0;
-        int inputSize = spec.InputSize;
+        // A model that reads token ids reads one per step; its embedding "reads" its vocabulary, one id of it per row.
+        int inputSize = spec.ReadsTokens ? spec.Layers[0].Vocabulary : spec.InputSize;
         bool sequence = true;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
@@ -38,6 +39,7 @@ internal static class NetworkPlanner
                         bound)
                     {
                         Reverse = reverse,
+                        Normal = layer.Kind == LayerKind.Embedding,
                     };
                     tensors.Add(plan);
                     offset += plan.Length;
@@ -57,7 +59,7 @@ internal static class NetworkPlanner
         return new NetworkPlan(
             spec,
             new EquatableArray<LayerPlan>(layers),
-            spec.InputSize,
+            spec.ReadsTokens ? 1 : spec.InputSize,
             inputSize,
             sequence,
             last.Softmax ? OutputKind.Softmax : OutputKind.Linear,
@@ -117,6 +119,13 @@ internal static class NetworkPlanner
                 float d = 1f / (float)Math.Sqrt(inputSize);
                 yield return ("weight", "W", "Weight", d, new[] { size, inputSize });
                 yield return ("bias", "b", "Bias", d, new[] { size });
+                break;
+            }
+
+            case LayerKind.Embedding:
+            {
+                // PyTorch's torch.nn.Embedding: weight [V, E] from N(0, 1); the bound is the standard deviation.
+                yield return ("weight", "E", "Weight", 1f, new[] { layer.Vocabulary, size });
                 break;
             }
 

@@ -23,6 +23,9 @@ internal static class DiagnosticIds
     public const string LayerNamesDifferOnlyInCase = "RNN0018";
     public const string BidirectionalNotRecurrent = "RNN0019";
     public const string BidirectionalInStreamingModel = "RNN0020";
+    public const string EmbeddingNotFirst = "RNN0021";
+    public const string InputSizeWithEmbedding = "RNN0022";
+    public const string VocabularyOutOfRange = "RNN0023";
 
     /// <summary>
     /// The rules that are warnings: the model is still generated. Every other ID is an error, and a model with

@@ -88,7 +88,15 @@ internal static class ModelRules
             Model(DiagnosticIds.LayersSplitAcrossDeclarations, spec.ClassName, spec.LayerDeclarationCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        if (spec.InputSize <= 0 || spec.InputSize > ShapeLimits.MaxInputSize)
+        if (spec.ReadsTokens)
+        {
+            // The input is one token id per step, [T, B]; a feature count would contradict the embedding.
+            if (spec.InputSize != 0)
+            {
+                Model(DiagnosticIds.InputSizeWithEmbedding, spec.ClassName, spec.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), spec.Layers[0].Name);
+            }
+        }
+        else if (spec.InputSize <= 0 || spec.InputSize > ShapeLimits.MaxInputSize)
         {
             Model(DiagnosticIds.InputSizeMissing, spec.ClassName, spec.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture), ShapeLimits.MaxInputSize.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         }
@@ -164,11 +172,22 @@ internal static class ModelRules
             }
             else
             {
-                int max = layer.IsRecurrent ? ShapeLimits.MaxHidden : ShapeLimits.MaxUnits;
+                int max = layer.IsRecurrent ? ShapeLimits.MaxHidden : layer.Kind == LayerKind.Embedding ? ShapeLimits.MaxEmbeddingSize : ShapeLimits.MaxUnits;
                 if (layer.Size <= 0 || layer.Size > max)
                 {
                     Layer(DiagnosticIds.SizeOutOfRange, ViolationTarget.LayerAttribute, i, layer.Name, layer.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), max.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
                 }
+            }
+
+            if (layer.Kind == LayerKind.Embedding && !layer.HasInvalidArguments && (layer.Vocabulary <= 0 || layer.Vocabulary > ShapeLimits.MaxVocabulary))
+            {
+                Layer(DiagnosticIds.VocabularyOutOfRange, ViolationTarget.LayerAttribute, i, layer.Name, layer.Vocabulary.ToString(System.Globalization.CultureInfo.InvariantCulture), ShapeLimits.MaxVocabulary.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            // Token ids enter the model only at its input: after another layer there are features, not ids.
+            if (layer.Kind == LayerKind.Embedding && i > 0)
+            {
+                Layer(DiagnosticIds.EmbeddingNotFirst, ViolationTarget.LayerAttribute, i, layer.Name, spec.Layers[0].Name);
             }
 
             if (layer.Softmax && (layer.Kind != LayerKind.Dense || i != spec.Layers.Count - 1))
@@ -252,6 +271,11 @@ internal static class ModelRules
             names[name] = EveryModel;
         }
 
+        if (spec.ReadsTokens)
+        {
+            names[KnownNames.VocabularySizeMember] = "a member RnnGen generates in every model that reads token ids";
+        }
+
         foreach (var layer in spec.Layers)
         {
             string owner = $"the member RnnGen generates for layer '{layer.Name}'";
@@ -284,6 +308,8 @@ internal static class ModelRules
                 return 3 * outputSize * (inputSize + outputSize + 2);
             case LayerKind.Dense:
                 return outputSize * (inputSize + 1);
+            case LayerKind.Embedding:
+                return System.Math.Max(0L, layer.Vocabulary) * outputSize;
             default:
                 return 0;
         }

@@ -9,6 +9,12 @@ internal static class ShapeLimits
     /// <summary>Largest number of outputs of a dense layer (a vocabulary, for language models).</summary>
     public const int MaxUnits = 1_048_576;
 
+    /// <summary>Largest number of token ids of an embedding (2²⁴: every id is still exact as a float).</summary>
+    public const int MaxVocabulary = 16_777_216;
+
+    /// <summary>Largest number of features per token of an embedding.</summary>
+    public const int MaxEmbeddingSize = 65_536;
+
     /// <summary>Largest number of input features per step.</summary>
     public const int MaxInputSize = 1_048_576;
 

@@ -53,6 +53,38 @@ public sealed class SimpleRnnAttribute : Attribute
 }
 
 /// <summary>
+/// An embedding: the model reads one token id per step, <c>[T, B]</c> integers in <c>0..vocabulary−1</c>, and this layer
+/// looks each one up in a table of one row per id, <c>x_t = E[token_t]</c>, passing
+/// <c>[T, B, size]</c> on. Only the first layer of a model can be an embedding; such a model has no
+/// <see cref="RnnModelAttribute.InputSize"/>. The table is laid out as PyTorch's <c>torch.nn.Embedding</c>,
+/// <c>weight [vocabulary, size]</c>, and initialised as there, from <c>N(0, 1)</c>.
+/// </summary>
+/// <example>
+/// <code>
+/// [Embedding(vocabulary: 10_000, size: 200)]
+/// public partial EmbeddingLayer Embed { get; }
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+public sealed class EmbeddingAttribute : Attribute
+{
+    /// <summary>Declares an embedding of <paramref name="vocabulary"/> token ids into vectors of <paramref name="size"/> features.</summary>
+    /// <param name="vocabulary">Number of distinct token ids; ids run from 0 to <c>vocabulary − 1</c>.</param>
+    /// <param name="size">Features of each token's vector.</param>
+    public EmbeddingAttribute(int vocabulary, int size)
+    {
+        Vocabulary = vocabulary;
+        Size = size;
+    }
+
+    /// <summary>Number of distinct token ids.</summary>
+    public int Vocabulary { get; }
+
+    /// <summary>Features of each token's vector.</summary>
+    public int Size { get; }
+}
+
+/// <summary>
 /// A fully connected layer, <c>y = act(W x + b)</c>. After a layer that yields a sequence it is applied
 /// at every time step with the same weights.
 /// </summary>

@@ -26,7 +26,8 @@ public sealed class RnnModelAttribute : Attribute
 {
     /// <summary>
     /// Number of input features per time step: the model reads inputs laid out as <c>[T, B, InputSize]</c>.
-    /// Required unless the first layer reads token ids.
+    /// Required unless the first layer is an <see cref="EmbeddingAttribute">[Embedding]</see>: such a model reads one token id
+    /// per step, <c>[T, B]</c>, and must leave this unset (its generated <c>InputSize</c> constant is 1).
     /// </summary>
     public int InputSize { get; set; }
 

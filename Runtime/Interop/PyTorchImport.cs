@@ -71,6 +71,12 @@ public sealed class PyTorchNames
         return this;
     }
 
+    /// <summary>Maps embedding layer <paramref name="layer"/> to <c>{module}.weight</c> (an <c>nn.Embedding</c>).</summary>
+    /// <param name="layer">The layer's property name in the model class.</param>
+    /// <param name="module">The <c>nn.Embedding</c> module's path in the <c>state_dict</c>.</param>
+    /// <returns>This object, for chaining.</returns>
+    public PyTorchNames Embedding(string layer, string module) => Linear(layer, module);
+
     internal IReadOnlyDictionary<string, PyTorchLayer> Layers => _layers;
 }
 
@@ -190,7 +196,7 @@ public static class PyTorchImport
                 if (declared.IsRecurrent != mapped.IsRecurrent)
                 {
                     throw new ArgumentException(
-                        $"PyTorchNames maps layer '{layer}' with {(mapped.IsRecurrent ? "Recurrent" : "Linear")}, but it is a {(declared.IsRecurrent ? "recurrent" : "dense")} layer; use {(declared.IsRecurrent ? "Recurrent" : "Linear")}.",
+                        $"PyTorchNames maps layer '{layer}' with {(mapped.IsRecurrent ? "Recurrent" : "Linear")}, but it is a {(declared.IsRecurrent ? "recurrent" : "dense or embedding")} layer; use {(declared.IsRecurrent ? "Recurrent" : "Linear or Embedding")}.",
                         nameof(names));
                 }
 

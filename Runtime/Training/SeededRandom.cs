@@ -72,6 +72,15 @@ public struct SeededRandom
         }
     }
 
+    /// <summary>Fills <paramref name="values"/> from the normal distribution <c>N(0, std²)</c>.</summary>
+    public void FillNormal(Span<float> values, float std)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = std * NextGaussian();
+        }
+    }
+
     private static uint RotateLeft(uint x, int k) => (x << k) | (x >> (32 - k));
 
     private static ulong SplitMix(ref ulong state)

@@ -48,6 +48,46 @@ public static class ShapeCheck
         }
     }
 
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> unless every token id in <paramref name="tokens"/>, laid out
+    /// <c>[T, B]</c> with <paramref name="batch"/> sequences, is in <c>0..vocabularySize−1</c>. The message names the
+    /// first id out of range, its step and sequence, and the vocabulary size.
+    /// </summary>
+    public static void Tokens(ReadOnlySpan<int> tokens, int batch, int vocabularySize, string parameter)
+    {
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            if ((uint)tokens[i] >= (uint)vocabularySize)
+            {
+                ThrowToken(tokens[i], i, batch, vocabularySize, parameter);
+            }
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="token"/> is in <c>0..vocabularySize−1</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Token(int token, int vocabularySize, string parameter)
+    {
+        if ((uint)token >= (uint)vocabularySize)
+        {
+            ThrowToken(token, vocabularySize, parameter);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowToken(int token, int index, int batch, int vocabularySize, string parameter) =>
+        throw new ArgumentOutOfRangeException(
+            parameter,
+            token,
+            $"Token id {token} at {parameter}[{index}] (step {index / batch}, sequence {index % batch}) is outside the vocabulary: ids must be between 0 and {vocabularySize - 1} (vocabulary size {vocabularySize}).");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowToken(int token, int vocabularySize, string parameter) =>
+        throw new ArgumentOutOfRangeException(
+            parameter,
+            token,
+            $"Token id {token} is outside the vocabulary: ids must be between 0 and {vocabularySize - 1} (vocabulary size {vocabularySize}).");
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowLength(int actual, int expected, string parameter, string shape) =>
         throw new ArgumentException($"Expected {expected} elements ({shape}) but the span has {actual}.", parameter);

@@ -34,3 +34,23 @@ public partial class PtbSmallNoEmbedding
     [Dense(10_000), Softmax]
     public partial DenseLayer Decoder { get; }
 }
+
+/// <summary>
+/// The Penn Treebank small language model of Zaremba et al. (2014): an embedding of 200 over the 10 000 words, two LSTM
+/// layers of 200, a 10 000-way softmax decoder at every step; token ids in.
+/// </summary>
+[RnnModel]
+public partial class PtbSmall
+{
+    [Embedding(vocabulary: 10_000, size: 200)]
+    public partial EmbeddingLayer Embedding { get; }
+
+    [Lstm(hidden: 200)]
+    public partial LstmLayer Lower { get; }
+
+    [Lstm(hidden: 200)]
+    public partial LstmLayer Upper { get; }
+
+    [Dense(10_000), Softmax]
+    public partial DenseLayer Decoder { get; }
+}

@@ -37,7 +37,7 @@ public sealed class DiagnosticsCatalogueTests
             .OrderBy(id => id, StringComparer.Ordinal)
             .ToList();
 
-        Assert.Equal(20, constants.Count);
+        Assert.Equal(23, constants.Count);
         Assert.Equal(constants, DiagnosticDescriptors.All.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal));
         Assert.Equal(constants.Select((_, i) => $"RNN{i + 1:D4}"), constants);
     }

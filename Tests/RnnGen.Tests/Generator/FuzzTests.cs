@@ -48,7 +48,7 @@ public sealed class FuzzTests
 
     public FuzzTests(ITestOutputHelper output) => _output = output;
 
-    /// <summary>Valid declarations to start from: Elman, LSTM and GRU options, dense heads, nesting, constants.</summary>
+    /// <summary>Valid declarations to start from: Elman, LSTM and GRU options, dense heads, an embedding, nesting, constants.</summary>
     internal static readonly string[] Templates =
     {
         Model("""
@@ -129,6 +129,23 @@ public sealed class FuzzTests
                 public int Epochs { get; set; }
 
                 public string Describe() => nameof(Elman) + nameof(Classes);
+            }
+            """),
+        Model("""
+            [RnnModel(Streaming = true)]
+            public partial class LanguageModel
+            {
+                [Embedding(vocabulary: 50, size: Sizes.Features)]
+                public partial EmbeddingLayer Words { get; }
+
+                [Lstm(hidden: 6)]
+                public partial LstmLayer Lower { get; }
+
+                [Lstm(6)]
+                public partial LstmLayer Upper { get; }
+
+                [Dense(50), Softmax]
+                public partial DenseLayer Decoder { get; }
             }
             """),
         Model("""
@@ -320,7 +337,7 @@ public sealed class FuzzTests
 
         static bool Is(AttributeData a, params string[] names) => names.Contains(a.AttributeClass?.ToDisplayString());
         return property.ContainingType.GetAttributes().Any(a => Is(a, "RnnGen.RnnModelAttribute"))
-            && property.GetAttributes().Any(a => Is(a, "RnnGen.SimpleRnnAttribute", "RnnGen.LstmAttribute", "RnnGen.GruAttribute", "RnnGen.DenseAttribute"));
+            && property.GetAttributes().Any(a => Is(a, "RnnGen.SimpleRnnAttribute", "RnnGen.LstmAttribute", "RnnGen.GruAttribute", "RnnGen.DenseAttribute", "RnnGen.EmbeddingAttribute"));
     }
 
     private static (string Id, string? Path, TextSpan Span, string Message) Key(Diagnostic d) =>
@@ -382,7 +399,7 @@ internal static class SourceEdits
 
     private static readonly string[] NonConstants = { "Options.Size", "Options.Flag", "int.Parse(\"4\")", "default", "nameof(Options)", "new int[1][0]", "Undeclared", "1.5", "\"4\"" };
 
-    private static readonly string[] AttributeNames = { "SimpleRnn", "Lstm", "Gru", "Dense", "Softmax", "RnnModel", "Obsolete", "RnnGen.Dense", "Unknown" };
+    private static readonly string[] AttributeNames = { "SimpleRnn", "Lstm", "Gru", "Dense", "Embedding", "Softmax", "RnnModel", "Obsolete", "RnnGen.Dense", "Unknown" };
 
     private static readonly string[] NamedArguments =
     {
@@ -391,7 +408,7 @@ internal static class SourceEdits
         "Activation = (DenseActivation)9", "Activation = (RnnActivation)(-1)", "InputSize = 2", "Hidden = 3", "Activation = 0",
     };
 
-    private static readonly string[] LayerTypes = { "SimpleRnnLayer", "LstmLayer", "GruLayer", "DenseLayer", "DenseLayer?", "int", "Layer" };
+    private static readonly string[] LayerTypes = { "SimpleRnnLayer", "LstmLayer", "GruLayer", "DenseLayer", "EmbeddingLayer", "DenseLayer?", "int", "Layer" };
 
     private static readonly string[] Names = { "Forward", "Workspace", "Trainer", "Parameters", "InputSize", "_parameters", "Rnn", "rnn", "Head", "head", "Encoder_Forward", "Rnn_WeightIh", "_HeadLayer", "@class" };
 

@@ -109,7 +109,21 @@ public sealed class HalfTypedCodeTests
         ["a syntax error elsewhere in the file"] = (Model(RnnLayer) + "\ninternal class Broken { public void F() { int x = } }", true),
         ["a type error elsewhere in the file"] = (Model(RnnLayer) + "\ninternal class Broken { public int F() => \"text\"; }", true),
         ["a dense layer alone"] = (Model("[Dense(2)] public partial DenseLayer Head { get; }"), true),
+
+        // Embeddings: token ids in, no input size.
+        ["an embedding before a recurrent layer"] = (Model(Embed + " " + RnnLayer, model: "[RnnModel]"), true),
+        ["an embedding alone"] = (Model(Embed, model: "[RnnModel]"), true),
+        ["an embedding with an input size"] = (Model(Embed + " " + RnnLayer), false),
+        ["an embedding without its size"] = (Model("[Embedding(vocabulary: 10)] public partial EmbeddingLayer Embed { get; }", model: "[RnnModel]"), false),
+        ["an embedding with its size half typed"] = (Model("[Embedding(vocabulary: 10, size: )] public partial EmbeddingLayer Embed { get; }", model: "[RnnModel]"), false),
+        ["an embedding without arguments"] = (Model("[Embedding] public partial EmbeddingLayer Embed { get; }", model: "[RnnModel]"), false),
+        ["an embedding of an empty vocabulary"] = (Model("[Embedding(vocabulary: 0, size: 4)] public partial EmbeddingLayer Embed { get; }", model: "[RnnModel]"), false),
+        ["an embedding after a recurrent layer"] = (Model(RnnLayer + " " + Embed), false),
+        ["an embedding property of the dense type"] = (Model("[Embedding(10, 4)] public partial DenseLayer Embed { get; }", model: "[RnnModel]"), false),
+        ["a recurrent layer without input size or embedding"] = (Model(RnnLayer, model: "[RnnModel]"), false),
     };
+
+    private const string Embed = "[Embedding(vocabulary: 10, size: 4)] public partial EmbeddingLayer Embed { get; }";
 
     public static TheoryData<string> Names => new(Cases.Keys);
 

@@ -492,6 +492,99 @@ public sealed class ModelAnalyzerTests
     /// its diagnostics with the markup and <paramref name="expected"/>. Compiler diagnostics are not compared: without
     /// the generator every partial layer property lacks its implementation.
     /// </summary>
+    [Fact]
+    public Task A_valid_language_model_with_an_embedding_has_no_diagnostics() => Verify("""
+        [RnnModel(Streaming = true)]
+        public partial class M
+        {
+            [Embedding(vocabulary: 10_000, size: 200)]
+            public partial EmbeddingLayer Embed { get; }
+
+            [Lstm(hidden: 200)]
+            public partial LstmLayer Lower { get; }
+
+            [Lstm(hidden: 200)]
+            public partial LstmLayer Upper { get; }
+
+            [Dense(10_000), Softmax]
+            public partial DenseLayer Decoder { get; }
+        }
+        """);
+
+    [Fact]
+    public Task RNN0021_embedding_not_first() => Verify("""
+        [RnnModel(InputSize = 3)]
+        public partial class M
+        {
+            [Lstm(hidden: 8)]
+            public partial LstmLayer Encoder { get; }
+
+            [{|RNN0021:Embedding(vocabulary: 10, size: 4)|}]
+            public partial EmbeddingLayer Embed { get; }
+        }
+        """);
+
+    [Fact]
+    public Task RNN0022_input_size_on_a_model_that_reads_token_ids() => Verify("""
+        [RnnModel(InputSize = 3)]
+        public partial class {|RNN0022:M|}
+        {
+            [Embedding(vocabulary: 10, size: 4)]
+            public partial EmbeddingLayer Embed { get; }
+
+            [Gru(hidden: 8)]
+            public partial GruLayer Encoder { get; }
+        }
+        """);
+
+    [Fact]
+    public Task RNN0023_and_RNN0005_vocabulary_and_size_of_an_embedding_out_of_range() => Verify("""
+        [RnnModel]
+        public partial class M
+        {
+            [{|RNN0023:Embedding(vocabulary: 0, size: 4)|}]
+            public partial EmbeddingLayer Embed { get; }
+
+            [Gru(hidden: 8)]
+            public partial GruLayer Encoder { get; }
+        }
+
+        [RnnModel]
+        public partial class N
+        {
+            [{|RNN0005:Embedding(vocabulary: 10, size: 65_537)|}]
+            public partial EmbeddingLayer Embed { get; }
+        }
+
+        [RnnModel]
+        public partial class O
+        {
+            [{|RNN0023:Embedding(vocabulary: 16_777_217, size: 1)|}]
+            public partial EmbeddingLayer Embed { get; }
+        }
+        """);
+
+    [Fact]
+    public Task RNN0013_a_member_named_VocabularySize_clashes_only_in_a_model_that_reads_token_ids() => Verify("""
+        [RnnModel]
+        public partial class M
+        {
+            [Embedding(vocabulary: 10, size: 4)]
+            public partial EmbeddingLayer Embed { get; }
+
+            public int {|RNN0013:VocabularySize|} => 10;
+        }
+
+        [RnnModel(InputSize = 2)]
+        public partial class N
+        {
+            [Dense(3)]
+            public partial DenseLayer Head { get; }
+
+            public int VocabularySize => 10;
+        }
+        """);
+
     private static async Task Verify(string body, params DiagnosticResult[] expected)
     {
         var test = new CSharpAnalyzerTest<ModelAnalyzer, DefaultVerifier>

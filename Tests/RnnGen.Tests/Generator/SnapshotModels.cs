@@ -354,6 +354,35 @@ internal static class SnapshotModels
                 public partial DenseLayer Words { get; }
             }
             """),
+        new(
+            "EmbeddingLanguageModel",
+            "Samples.EmbeddingLanguageModel.g.cs",
+            """
+            using RnnGen;
+
+            namespace Samples;
+
+            /// <summary>A word-level language model: token ids through an embedding, two LSTM layers, a softmax over the vocabulary.</summary>
+            [RnnModel(Streaming = true)]
+            public partial class EmbeddingLanguageModel
+            {
+                /// <summary>Word vectors.</summary>
+                [Embedding(vocabulary: 12, size: 4)]
+                public partial EmbeddingLayer Embed { get; }
+
+                /// <summary>Lower LSTM.</summary>
+                [Lstm(hidden: 5)]
+                public partial LstmLayer Lower { get; }
+
+                /// <summary>Upper LSTM.</summary>
+                [Lstm(hidden: 5)]
+                public partial LstmLayer Upper { get; }
+
+                /// <summary>Next-word distribution.</summary>
+                [Dense(12), Softmax]
+                public partial DenseLayer Decoder { get; }
+            }
+            """),
     };
 
     public static TheoryData<string> Names
