@@ -429,11 +429,22 @@ public static class StreamingStep
         nint at = 0;
         for (int u0 = 0; u0 < hiddenSize; u0 += v)
         {
-            // a = b_ih + b_hh + Σ_k W[·, k] z_k
+            // a = b_ih + b_hh + Σ_k W[·, k] z_k, four inputs at a time (four chains), then two, then one
             TVec a = TOps.Load(ref Unsafe.Add(ref w, at));
-            TVec b = TOps.Zero;
+            TVec b = TOps.Zero, c = TOps.Zero, d = TOps.Zero;
             at += v;
             int k = 0;
+            for (; k + 3 < inputs; k += 4)
+            {
+                a = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at)), TOps.Create(Unsafe.Add(ref z, k)), a);
+                b = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + v)), TOps.Create(Unsafe.Add(ref z, k + 1)), b);
+                c = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (2 * v))), TOps.Create(Unsafe.Add(ref z, k + 2)), c);
+                d = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (3 * v))), TOps.Create(Unsafe.Add(ref z, k + 3)), d);
+                at += 4 * v;
+            }
+
+            a = TOps.Add(a, c);
+            b = TOps.Add(b, d);
             for (; k + 1 < inputs; k += 2)
             {
                 a = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at)), TOps.Create(Unsafe.Add(ref z, k)), a);
@@ -593,9 +604,37 @@ public static class StreamingStep
             TVec ahn = TOps.Load(ref Unsafe.Add(ref w, at + (3 * v)));
             at += 4 * v;
 
-            // a_{r,z,n} += W_i{r,z,n} x_t
+            // a_{r,z,n} += W_i{r,z,n} x_t, four inputs at a time (twelve chains), then two, then one
             TVec xr = TOps.Zero, xz = TOps.Zero, xn = TOps.Zero;
             int k = 0;
+            TVec er = TOps.Zero, ez = TOps.Zero, en = TOps.Zero, fr = TOps.Zero, fz = TOps.Zero, fn = TOps.Zero;
+            for (; k + 3 < inputSize; k += 4)
+            {
+                TVec x0 = TOps.Create(Unsafe.Add(ref z, k));
+                TVec x1 = TOps.Create(Unsafe.Add(ref z, k + 1));
+                TVec x2 = TOps.Create(Unsafe.Add(ref z, k + 2));
+                TVec x3 = TOps.Create(Unsafe.Add(ref z, k + 3));
+                ar = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at)), x0, ar);
+                az = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + v)), x0, az);
+                an = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (2 * v))), x0, an);
+                xr = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (3 * v))), x1, xr);
+                xz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (4 * v))), x1, xz);
+                xn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (5 * v))), x1, xn);
+                er = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (6 * v))), x2, er);
+                ez = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (7 * v))), x2, ez);
+                en = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (8 * v))), x2, en);
+                fr = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (9 * v))), x3, fr);
+                fz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (10 * v))), x3, fz);
+                fn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (11 * v))), x3, fn);
+                at += 12 * v;
+            }
+
+            ar = TOps.Add(ar, er);
+            az = TOps.Add(az, ez);
+            an = TOps.Add(an, en);
+            xr = TOps.Add(xr, fr);
+            xz = TOps.Add(xz, fz);
+            xn = TOps.Add(xn, fn);
             for (; k + 1 < inputSize; k += 2)
             {
                 TVec x0 = TOps.Create(Unsafe.Add(ref z, k));
@@ -705,9 +744,37 @@ public static class StreamingStep
             TVec an = TOps.Load(ref Unsafe.Add(ref w, at + (2 * v)));
             at += 3 * v;
 
-            // a_{r,z,n} += W_i{r,z,n} x_t
+            // a_{r,z,n} += W_i{r,z,n} x_t, four inputs at a time (twelve chains), then two, then one
             TVec xr = TOps.Zero, xz = TOps.Zero, xn = TOps.Zero;
             int k = 0;
+            TVec er = TOps.Zero, ez = TOps.Zero, en = TOps.Zero, fr = TOps.Zero, fz = TOps.Zero, fn = TOps.Zero;
+            for (; k + 3 < inputSize; k += 4)
+            {
+                TVec x0 = TOps.Create(Unsafe.Add(ref z, k));
+                TVec x1 = TOps.Create(Unsafe.Add(ref z, k + 1));
+                TVec x2 = TOps.Create(Unsafe.Add(ref z, k + 2));
+                TVec x3 = TOps.Create(Unsafe.Add(ref z, k + 3));
+                ar = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at)), x0, ar);
+                az = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + v)), x0, az);
+                an = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (2 * v))), x0, an);
+                xr = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (3 * v))), x1, xr);
+                xz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (4 * v))), x1, xz);
+                xn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (5 * v))), x1, xn);
+                er = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (6 * v))), x2, er);
+                ez = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (7 * v))), x2, ez);
+                en = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (8 * v))), x2, en);
+                fr = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (9 * v))), x3, fr);
+                fz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (10 * v))), x3, fz);
+                fn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (11 * v))), x3, fn);
+                at += 12 * v;
+            }
+
+            ar = TOps.Add(ar, er);
+            az = TOps.Add(az, ez);
+            an = TOps.Add(an, en);
+            xr = TOps.Add(xr, fr);
+            xz = TOps.Add(xz, fz);
+            xn = TOps.Add(xn, fn);
             for (; k + 1 < inputSize; k += 2)
             {
                 TVec x0 = TOps.Create(Unsafe.Add(ref z, k));
