@@ -333,23 +333,7 @@ internal static class ModelEmitter
 
     private static void EmitStep(CodeWriter w, NetworkPlan plan)
     {
-        var last = plan.Layers[plan.Layers.Count - 1];
-        var manyToOne = plan.Layers.FirstOrDefault(l => l.Spec.IsRecurrent && !l.OutputIsSequence);
-        w.Raw("/// <summary>");
-        w.Line($"/// Advances one stream by one time step: reads <c>x_t [{plan.InputSize}]</c>, moves every recurrent layer's state in");
-        w.Line($"/// <paramref name=\"state\"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[{plan.OutputSize}]</c>.");
-        w.Raw("/// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref=\"Forward(Workspace, ReadOnlySpan{float}, int, int, Span{float})\"/> gives for");
-        w.Raw("/// that sequence with batch 1 and zero initial states.");
-        if (manyToOne is not null)
-        {
-            w.Line($"/// <c>{manyToOne.Name}</c> returns only its last state, so the output of a step is what <see cref=\"Forward(Workspace, ReadOnlySpan{{float}}, int, int, Span{{float}})\"/> would return");
-            w.Raw("/// if the sequence ended at this step: a running answer for the stream so far.");
-        }
-
-        w.Raw("/// Allocates nothing after the first call, which makes the model's copy of its recurrent weights in the layout the step");
-        w.Raw("/// kernels read (made again, in place, on the first step after the parameters change). Many streams may step at once,");
-        w.Raw("/// each with its own state, as long as nothing changes the parameters meanwhile.");
-        w.Raw("/// </summary>");
+        EmitStepSummary(w, plan, $"<c>x_t [{plan.InputSize}]</c>", "float");
         w.Raw("/// <param name=\"state\">The stream's state, from <c>new State()</c>; updated in place.</param>");
         w.Line($"/// <param name=\"input\">The step's input <c>x_t</c>, <c>[{plan.InputSize}]</c>.</param>");
         w.Line($"/// <param name=\"output\">Receives the step's output, <c>[{plan.OutputSize}]</c>{(plan.Output == OutputKind.Softmax ? " (class probabilities)" : string.Empty)}.</param>");
@@ -360,6 +344,28 @@ internal static class ModelEmitter
         w.Line($"ShapeCheck.Length(input.Length, InputSize, nameof(input), \"[{plan.InputSize}]\");");
         w.Line($"ShapeCheck.Length(output.Length, OutputSize, nameof(output), \"[{plan.OutputSize}]\");");
         EmitStepLayers(w, plan, "input");
+    }
+
+    /// <summary>The XML summary of <c>Step</c>, for a model that reads <paramref name="what"/> per step as <paramref name="inputType"/> spans in <c>Forward</c>.</summary>
+    private static void EmitStepSummary(CodeWriter w, NetworkPlan plan, string what, string inputType)
+    {
+        var manyToOne = plan.Layers.FirstOrDefault(l => l.Spec.IsRecurrent && !l.OutputIsSequence);
+        string forward = $"<see cref=\"Forward(Workspace, ReadOnlySpan{{{inputType}}}, int, int, Span{{float}})\"/>";
+        w.Raw("/// <summary>");
+        w.Raw($"/// Advances one stream by one time step: reads {what}, moves every recurrent layer's state in");
+        w.Line($"/// <paramref name=\"state\"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[{plan.OutputSize}]</c>.");
+        w.Raw($"/// Stepping through a sequence from a new (or reset) state gives, step by step, what {forward} gives for");
+        w.Raw("/// that sequence with batch 1 and zero initial states.");
+        if (manyToOne is not null)
+        {
+            w.Raw($"/// <c>{manyToOne.Name}</c> returns only its last state, so the output of a step is what {forward} would return");
+            w.Raw("/// if the sequence ended at this step: a running answer for the stream so far.");
+        }
+
+        w.Raw("/// Allocates nothing after the first call, which makes the model's copy of its recurrent weights in the layout the step");
+        w.Raw("/// kernels read (made again, in place, on the first step after the parameters change). Many streams may step at once,");
+        w.Raw("/// each with its own state, as long as nothing changes the parameters meanwhile.");
+        w.Raw("/// </summary>");
     }
 
     /// <summary>
@@ -456,22 +462,7 @@ internal static class ModelEmitter
     /// </summary>
     private static void EmitTokenStep(CodeWriter w, NetworkPlan plan)
     {
-        var manyToOne = plan.Layers.FirstOrDefault(l => l.Spec.IsRecurrent && !l.OutputIsSequence);
-        w.Raw("/// <summary>");
-        w.Line($"/// Advances one stream by one time step: reads one token id, moves every recurrent layer's state in");
-        w.Line($"/// <paramref name=\"state\"/> from <c>t−1</c> to <c>t</c> and writes the model's output for this step, <c>[{plan.OutputSize}]</c>.");
-        w.Raw("/// Stepping through a sequence from a new (or reset) state gives, step by step, what <see cref=\"Forward(Workspace, ReadOnlySpan{int}, int, int, Span{float})\"/> gives for");
-        w.Raw("/// that sequence with batch 1 and zero initial states.");
-        if (manyToOne is not null)
-        {
-            w.Line($"/// <c>{manyToOne.Name}</c> returns only its last state, so the output of a step is what <see cref=\"Forward(Workspace, ReadOnlySpan{{int}}, int, int, Span{{float}})\"/> would return");
-            w.Raw("/// if the sequence ended at this step: a running answer for the stream so far.");
-        }
-
-        w.Raw("/// Allocates nothing after the first call, which makes the model's copy of its recurrent weights in the layout the step");
-        w.Raw("/// kernels read (made again, in place, on the first step after the parameters change). Many streams may step at once,");
-        w.Raw("/// each with its own state, as long as nothing changes the parameters meanwhile.");
-        w.Raw("/// </summary>");
+        EmitStepSummary(w, plan, "one token id", "int");
         w.Raw("/// <param name=\"state\">The stream's state, from <c>new State()</c>; updated in place.</param>");
         w.Line($"/// <param name=\"token\">The step's token id, between 0 and {plan.VocabularySize - 1}.</param>");
         w.Line($"/// <param name=\"output\">Receives the step's output, <c>[{plan.OutputSize}]</c>{(plan.Output == OutputKind.Softmax ? " (class probabilities)" : string.Empty)}.</param>");
