@@ -1,6 +1,7 @@
 using System;
 using BenchmarkDotNet.Attributes;
 using RnnGen.Benchmarks.Models;
+using RnnGen.Kernels;
 using RnnGen.Training;
 
 namespace RnnGen.Benchmarks;
@@ -116,7 +117,8 @@ public class SequenceBenchmarks
 /// <summary>
 /// One training step of the Penn Treebank small configuration without its embedding: dense random input of 200
 /// features, two LSTM layers of 200, Dense 10 000 with softmax cross-entropy at every step, batch 20 × 20 steps,
-/// forward, backward and SGD with the gradient norm clipped at 5. Tokens per second = 400 / step time.
+/// forward, backward and SGD with the gradient norm clipped at 5. Tokens per second = 400 / step time. The matrix
+/// products run on one or two threads (<see cref="Parallelism.Threads"/>); everything else on the calling thread.
 /// </summary>
 [MemoryDiagnoser]
 public class TrainingBenchmarks
@@ -127,9 +129,13 @@ public class TrainingBenchmarks
     private float[] _input = [];
     private int[] _targets = [];
 
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
+        Parallelism.Threads = Threads;
         var random = new Random(17);
         _input = GemmBenchmarks.Filled(Steps * Batch * PtbSmallNoEmbedding.InputSize, random);
         _targets = new int[Steps * Batch];
@@ -141,6 +147,9 @@ public class TrainingBenchmarks
         // A small learning rate keeps the weights (and so the work per step) much the same over many steps.
         _trainer = new PtbSmallNoEmbedding.Trainer(new PtbSmallNoEmbedding(), new Sgd(0.01f, clipNorm: 5f), Batch, Steps);
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => Parallelism.Threads = 1;
 
     /// <summary>Forward, backward and update on one batch; returns the loss.</summary>
     [Benchmark]
