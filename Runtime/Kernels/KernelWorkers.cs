@@ -75,7 +75,7 @@ internal static class KernelWorkers
             }
         }
 
-        _ = RunParts();
+        RunParts(onWorker: false);
         var spinner = default(SpinWait);
         while (Volatile.Read(ref s_finishedParts) < task.Parts)
         {
@@ -87,20 +87,24 @@ internal static class KernelWorkers
         return true;
     }
 
-    /// <summary>Claims and runs parts of the current product until none is left; returns how many it ran.</summary>
-    private static int RunParts()
+    /// <summary>Claims and runs parts of the current product until none is left.</summary>
+    private static void RunParts(bool onWorker)
     {
-        int ran = 0;
         while (true)
         {
             int part = Interlocked.Increment(ref s_nextPart) - 1;
             if (part >= s_task.Parts)
             {
-                return ran;
+                return;
             }
 
             s_task.RunPart(part);
-            ran++;
+            if (onWorker)
+            {
+                // Counted before the part is reported finished, so the count is final when the product returns.
+                Interlocked.Increment(ref s_partsRunByWorkers);
+            }
+
             Interlocked.Increment(ref s_finishedParts);
         }
     }
@@ -111,11 +115,7 @@ internal static class KernelWorkers
         while (true)
         {
             seen = WaitForProduct(seen);
-            int ran = RunParts();
-            if (ran > 0)
-            {
-                Interlocked.Add(ref s_partsRunByWorkers, ran);
-            }
+            RunParts(onWorker: true);
         }
     }
 

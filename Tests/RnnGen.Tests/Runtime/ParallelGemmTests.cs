@@ -122,7 +122,6 @@ public sealed class ParallelGemmTests : IDisposable
         var random = new SeededRandom(4);
         float[] a = Filled(M * K, random), b = Filled(N * K, random), c = new float[M * N];
         Parallelism.Threads = 2;
-        Thread.Sleep(5); // let the worker finish whatever it was doing and sleep
         long before = KernelWorkers.PartsRunByWorkers;
         for (int i = 0; i < 100; i++)
         {
