@@ -22,7 +22,8 @@ internal static class GemmDotKernels
     // Long rows are split so a tile's eight row pieces stay in L1; the partial sums are added into C.
     private const int KChunk = 1024;
 
-    public static void MatMulNT<TOps, TVec>(ref float a, ref float b, ref float c, int m, int n, int k, bool accumulate)
+    /// <summary><c>C[m, n] (+)= A·Bᵀ</c> with C's rows <paramref name="ldc"/> apart (a block of columns of a wider C).</summary>
+    public static void MatMulNT<TOps, TVec>(ref float a, ref float b, ref float c, nint ldc, int m, int n, int k, bool accumulate)
         where TOps : struct, ISimdFloat<TVec>
         where TVec : struct
     {
@@ -38,23 +39,23 @@ internal static class GemmDotKernels
                 for (; i + 4 <= m; i += 4)
                 {
                     ref float rowsA = ref Unsafe.Add(ref a, ((nint)i * k) + p0);
-                    ref float rowC = ref Unsafe.Add(ref c, (nint)i * n);
+                    ref float rowC = ref Unsafe.Add(ref c, i * ldc);
                     int j = j0;
                     for (; j + 4 <= jEnd; j += 4)
                     {
-                        Tile4x4<TOps, TVec>(ref rowsA, ref Unsafe.Add(ref b, ((nint)j * k) + p0), k, length, ref Unsafe.Add(ref rowC, j), n, add);
+                        Tile4x4<TOps, TVec>(ref rowsA, ref Unsafe.Add(ref b, ((nint)j * k) + p0), k, length, ref Unsafe.Add(ref rowC, j), ldc, add);
                     }
 
                     for (; j < jEnd; j++)
                     {
-                        Tile4x1<TOps, TVec>(ref rowsA, ref Unsafe.Add(ref b, ((nint)j * k) + p0), k, length, ref Unsafe.Add(ref rowC, j), n, add);
+                        Tile4x1<TOps, TVec>(ref rowsA, ref Unsafe.Add(ref b, ((nint)j * k) + p0), k, length, ref Unsafe.Add(ref rowC, j), ldc, add);
                     }
                 }
 
                 for (; i < m; i++)
                 {
                     ref float rowA = ref Unsafe.Add(ref a, ((nint)i * k) + p0);
-                    ref float rowC = ref Unsafe.Add(ref c, (nint)i * n);
+                    ref float rowC = ref Unsafe.Add(ref c, i * ldc);
                     int j = j0;
                     for (; j + 4 <= jEnd; j += 4)
                     {

@@ -18,17 +18,21 @@ internal static class GemmPackedKernels
     /// <summary>Rows of A from which packing B pays for itself (measured: the per-step product with 20 rows does not).</summary>
     public const int MinRows = 64;
 
+    /// <summary>
+    /// Columns of Bᵀ (rows of B) per panel: the packed panel (64 KiB) and the panel's columns of C for a few hundred
+    /// rows stay in L2 while the rows of A and the k chunks pass. A block of C's columns that starts at a multiple of
+    /// this runs the same panels as the whole product.
+    /// </summary>
+    public const int PanelColumns = 128;
+
     // Rows of Bᵀ per panel: the kernel's 4-register slice of it (KChunk × 64 floats, 32 KiB) stays in L1.
     private const int KChunk = 128;
-
-    // Columns of Bᵀ (rows of B) per panel: the packed panel (64 KiB) and the panel's columns of C for a few hundred
-    // rows stay in L2 while the rows of A and the k chunks pass.
-    private const int PanelColumns = 128;
 
     [ThreadStatic]
     private static float[]? t_panel;
 
-    public static void MatMulNT<TOps, TVec>(ref float a, ref float b, ref float c, int m, int n, int k, bool accumulate)
+    /// <summary><c>C[m, n] (+)= A·Bᵀ</c> with C's rows <paramref name="ldc"/> apart (a block of columns of a wider C).</summary>
+    public static void MatMulNT<TOps, TVec>(ref float a, ref float b, ref float c, nint ldc, int m, int n, int k, bool accumulate)
         where TOps : struct, ISimdFloat<TVec>
         where TVec : struct
     {
@@ -51,7 +55,7 @@ internal static class GemmPackedKernels
                 Transpose(ref Unsafe.Add(ref b, ((nint)j0 * k) + p0), k, columns, length, ref packed);
 
                 // Â(i, p) = A[i, p0 + p]; the packed panel is B[j0.., p0..]ᵀ with rows `columns` apart.
-                GemmOuterKernels.Run<TOps, TVec>(ref Unsafe.Add(ref a, p0), k, 1, ref packed, columns, ref Unsafe.Add(ref c, j0), n, m, columns, length, accumulate || p0 > 0);
+                GemmOuterKernels.Run<TOps, TVec>(ref Unsafe.Add(ref a, p0), k, 1, ref packed, columns, ref Unsafe.Add(ref c, j0), ldc, m, columns, length, accumulate || p0 > 0);
             }
 
             if (columns > PanelColumns)

@@ -110,17 +110,23 @@ public sealed class GflopsColumn : MedianDerivedColumn
         FlopsOf(benchmarkCase) is double flops ? (flops / nanoseconds).ToString("F1", CultureInfo.InvariantCulture) : null;
 }
 
-/// <summary>GFLOP/s as a share of the single-core FMA peak measured at start-up.</summary>
+/// <summary>
+/// GFLOP/s as a share of the single-core FMA peak measured at start-up, times the cores used where the benchmark has
+/// a <c>Threads</c> parameter (so two threads are held to the two-core peak).
+/// </summary>
 public sealed class PercentOfPeakColumn(double peakGflops) : MedianDerivedColumn
 {
     public override string Id => "PercentOfPeak";
 
     public override string ColumnName => "% peak";
 
-    public override string Legend => string.Create(CultureInfo.InvariantCulture, $"Share of the measured single-core Vector512 FMA peak ({peakGflops:F1} GFLOP/s)");
+    public override string Legend => string.Create(CultureInfo.InvariantCulture, $"Share of the measured single-core Vector512 FMA peak ({peakGflops:F1} GFLOP/s) times the Threads parameter, if any");
 
-    protected override string? Format(double nanoseconds, BenchmarkCase benchmarkCase) =>
-        FlopsOf(benchmarkCase) is double flops ? (100 * flops / nanoseconds / peakGflops).ToString("F1", CultureInfo.InvariantCulture) : null;
+    protected override string? Format(double nanoseconds, BenchmarkCase benchmarkCase)
+    {
+        int cores = benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Threads")?.Value is int threads ? threads : 1;
+        return FlopsOf(benchmarkCase) is double flops ? (100 * flops / nanoseconds / (peakGflops * cores)).ToString("F1", CultureInfo.InvariantCulture) : null;
+    }
 }
 
 /// <summary>Median time divided by the elements one call processes.</summary>

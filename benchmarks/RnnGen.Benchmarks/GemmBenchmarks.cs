@@ -104,3 +104,64 @@ public class GemmBenchmarks
     /// <summary>A value that depends on the output, so the call cannot be dropped.</summary>
     internal static float Checksum(float[] c) => c[0] + c[c.Length / 2] + c[^1];
 }
+
+/// <summary>
+/// The language model's training products on one and two threads (<see cref="Parallelism.Threads"/>); "% peak" is
+/// against the peak of as many cores as threads.
+/// </summary>
+[MemoryDiagnoser]
+public class ParallelGemmBenchmarks
+{
+    private float[] _a = [];
+    private float[] _b = [];
+    private float[] _c = [];
+
+    public static IEnumerable<GemmShape> Shapes() =>
+    [
+        new(GemmForm.NT, 400, 800, 200, false, "x·Wihᵀ"),
+        new(GemmForm.NT, 20, 800, 200, true, "h·Whhᵀ step"),
+        new(GemmForm.NN, 20, 200, 800, false, "dz·Whh step"),
+        new(GemmForm.NT, 400, 10_000, 200, false, "decoder"),
+        new(GemmForm.NN, 400, 200, 800, false, "dz·W"),
+        new(GemmForm.TN, 800, 200, 400, true, "dzᵀ·x"),
+        new(GemmForm.TN, 10_000, 200, 400, true, "decoder dzᵀ·h"),
+        new(GemmForm.NN, 400, 200, 10_000, false, "decoder dz·W"),
+        new(GemmForm.NT, 20, 200, 200, true, "1.6 MFLOP"),
+        new(GemmForm.NT, 20, 100, 200, true, "0.8 MFLOP"),
+        new(GemmForm.NN, 20, 200, 100, false, "0.8 MFLOP"),
+        new(GemmForm.NN, 20, 100, 100, false, "0.4 MFLOP"),
+    ];
+
+    [ParamsSource(nameof(Shapes))]
+    public GemmShape Shape { get; set; } = null!;
+
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(42);
+        _a = GemmBenchmarks.Filled(Shape.M * Shape.K, random);
+        _b = GemmBenchmarks.Filled(Shape.N * Shape.K, random);
+        _c = GemmBenchmarks.Filled(Shape.M * Shape.N, random);
+        Parallelism.Threads = Threads;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => Parallelism.Threads = 1;
+
+    [Benchmark]
+    public float Product()
+    {
+        var s = Shape;
+        switch (s.Form)
+        {
+            case GemmForm.NT: Gemm.MatMulNT(_a, _b, _c, s.M, s.N, s.K, s.Accumulate); break;
+            case GemmForm.NN: Gemm.MatMulNN(_a, _b, _c, s.M, s.N, s.K, s.Accumulate); break;
+            default: Gemm.MatMulTN(_a, _b, _c, s.M, s.N, s.K, s.Accumulate); break;
+        }
+
+        return GemmBenchmarks.Checksum(_c);
+    }
+}

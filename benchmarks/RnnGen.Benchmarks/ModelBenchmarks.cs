@@ -1,6 +1,7 @@
 using System;
 using BenchmarkDotNet.Attributes;
 using RnnGen.Benchmarks.Models;
+using RnnGen.Kernels;
 using RnnGen.Training;
 
 namespace RnnGen.Benchmarks;
@@ -118,7 +119,8 @@ public class SequenceBenchmarks
 /// with softmax cross-entropy at every step, forward, backward and SGD with the gradient norm clipped at 5.
 /// <see cref="TrainingStep"/> feeds dense random input of 200 features (the model without its embedding);
 /// <see cref="TrainingStepWithEmbedding"/> feeds random token ids through the embedding of 10 000 × 200, the whole model.
-/// Tokens per second = 400 / step time.
+/// Tokens per second = 400 / step time. The matrix products run on one or two threads
+/// (<see cref="Parallelism.Threads"/>); everything else on the calling thread.
 /// </summary>
 [MemoryDiagnoser]
 public class TrainingBenchmarks
@@ -131,9 +133,13 @@ public class TrainingBenchmarks
     private PtbSmall.Trainer? _tokenTrainer;
     private int[] _tokens = [];
 
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
+        Parallelism.Threads = Threads;
         var random = new Random(17);
         _input = GemmBenchmarks.Filled(Steps * Batch * PtbSmallNoEmbedding.InputSize, random);
         _targets = new int[Steps * Batch];
@@ -153,6 +159,9 @@ public class TrainingBenchmarks
 
         _tokenTrainer = new PtbSmall.Trainer(new PtbSmall(), new Sgd(0.01f, clipNorm: 5f), Batch, Steps);
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => Parallelism.Threads = 1;
 
     /// <summary>Forward, backward and update on one batch; returns the loss.</summary>
     [Benchmark]

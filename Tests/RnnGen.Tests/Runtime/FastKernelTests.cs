@@ -314,10 +314,10 @@ public sealed class FastKernelTests
         {
             switch (width.Value)
             {
-                case Width.V512: GemmPackedKernels.MatMulNT<Simd512, Vector512<float>>(ref a[0], ref b[0], ref c[0], m, n, k, accumulate); break;
-                case Width.V256: GemmPackedKernels.MatMulNT<Simd256, Vector256<float>>(ref a[0], ref b[0], ref c[0], m, n, k, accumulate); break;
-                case Width.V128: GemmPackedKernels.MatMulNT<Simd128, Vector128<float>>(ref a[0], ref b[0], ref c[0], m, n, k, accumulate); break;
-                default: GemmPackedKernels.MatMulNT<SimdScalar, float>(ref a[0], ref b[0], ref c[0], m, n, k, accumulate); break;
+                case Width.V512: GemmPackedKernels.MatMulNT<Simd512, Vector512<float>>(ref a[0], ref b[0], ref c[0], n, m, n, k, accumulate); break;
+                case Width.V256: GemmPackedKernels.MatMulNT<Simd256, Vector256<float>>(ref a[0], ref b[0], ref c[0], n, m, n, k, accumulate); break;
+                case Width.V128: GemmPackedKernels.MatMulNT<Simd128, Vector128<float>>(ref a[0], ref b[0], ref c[0], n, m, n, k, accumulate); break;
+                default: GemmPackedKernels.MatMulNT<SimdScalar, float>(ref a[0], ref b[0], ref c[0], n, m, n, k, accumulate); break;
             }
 
             return;
@@ -327,10 +327,10 @@ public sealed class FastKernelTests
         {
             switch (width.Value)
             {
-                case Width.V512: GemmDotKernels.MatMulNT<Simd512, Vector512<float>>(ref a[0], ref b[0], ref c[0], m, n, k, accumulate); break;
-                case Width.V256: GemmDotKernels.MatMulNT<Simd256, Vector256<float>>(ref a[0], ref b[0], ref c[0], m, n, k, accumulate); break;
-                case Width.V128: GemmDotKernels.MatMulNT<Simd128, Vector128<float>>(ref a[0], ref b[0], ref c[0], m, n, k, accumulate); break;
-                default: GemmDotKernels.MatMulNT<SimdScalar, float>(ref a[0], ref b[0], ref c[0], m, n, k, accumulate); break;
+                case Width.V512: GemmDotKernels.MatMulNT<Simd512, Vector512<float>>(ref a[0], ref b[0], ref c[0], n, m, n, k, accumulate); break;
+                case Width.V256: GemmDotKernels.MatMulNT<Simd256, Vector256<float>>(ref a[0], ref b[0], ref c[0], n, m, n, k, accumulate); break;
+                case Width.V128: GemmDotKernels.MatMulNT<Simd128, Vector128<float>>(ref a[0], ref b[0], ref c[0], n, m, n, k, accumulate); break;
+                default: GemmDotKernels.MatMulNT<SimdScalar, float>(ref a[0], ref b[0], ref c[0], n, m, n, k, accumulate); break;
             }
 
             return;
