@@ -1,8 +1,13 @@
-"""One training step of the Penn Treebank small configuration without the embedding, in PyTorch, on 1 and 2 threads.
+"""One training step of the Penn Treebank small configuration, in PyTorch, on 1 and 2 threads.
+
+Without the embedding (the default): dense random input [20 steps, 20 batch, 200], nn.LSTM(200, 200, 2),
+Linear(200, 10000), cross-entropy, backward, clip_grad_norm_(5), SGD step (RnnGen's TrainingBenchmarks.TrainingStep).
+With --embedding: random token ids below 10 000 through nn.Embedding(10000, 200) in front of the same modules, the
+whole language model (TrainingBenchmarks.TrainingStepWithEmbedding).
 
 Dense random input [20 steps, 20 batch, 200] (standing in for the embedding's output), nn.LSTM(200, 200, 2),
 Linear(200, 10000), cross-entropy, backward, clip_grad_norm_(5), SGD step.
-Usage: /usr/bin/python3 benchmarks/peers/torch_training.py [threads ...]   (default: 1 2)
+Usage: /usr/bin/python3 benchmarks/peers/torch_training.py [--embedding] [threads ...]   (default: 1 2)
 Prints one JSON line per thread count: median ms per step and tokens per second (400 tokens per step).
 
 Machine set-up for a fair peer (not a project dependency; CI never runs the peers). Debian's PyTorch 1.13
@@ -60,23 +65,27 @@ def openblas():
     return None
 
 
-def measure(threads):
+def measure(threads, with_embedding):
     torch.set_num_threads(threads)
     blas = openblas()
     if blas is not None:
         blas.openblas_set_num_threads(threads)
     torch.manual_seed(17)
+    embedding = torch.nn.Embedding(VOCABULARY, FEATURES) if with_embedding else None
     lstm = torch.nn.LSTM(FEATURES, HIDDEN, 2)
     decoder = torch.nn.Linear(HIDDEN, VOCABULARY)
     parameters = list(lstm.parameters()) + list(decoder.parameters())
+    if embedding is not None:
+        parameters += list(embedding.parameters())
     optimizer = torch.optim.SGD(parameters, lr=0.01)
     loss_function = torch.nn.CrossEntropyLoss()
+    tokens = torch.randint(VOCABULARY, (STEPS, BATCH))
     x = torch.rand(STEPS, BATCH, FEATURES) * 2 - 1
     targets = torch.randint(VOCABULARY, (STEPS * BATCH,))
 
     def step():
         optimizer.zero_grad()
-        y, _ = lstm(x)
+        y, _ = lstm(embedding(tokens) if embedding is not None else x)
         loss = loss_function(decoder(y.reshape(-1, HIDDEN)), targets)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(parameters, 5.0)
@@ -93,13 +102,14 @@ def measure(threads):
             times.append(elapsed / ITERATIONS / 1e6)
     median = statistics.median(times)
     blas_threads = blas.openblas_get_num_threads() if blas is not None else None
-    return {"threads": torch.get_num_threads(), "blas_threads": blas_threads, "median_ms": round(median, 2),
+    return {"embedding": with_embedding, "threads": torch.get_num_threads(), "blas_threads": blas_threads, "median_ms": round(median, 2),
             "min_ms": round(min(times), 2), "tokens_per_s": round(400 / (median / 1000))}
 
 
 keep_freed_memory()
-counts = [int(argument) for argument in sys.argv[1:]] or [1, 2]
+embedding_wanted = "--embedding" in sys.argv[1:]
+counts = [int(argument) for argument in sys.argv[1:] if argument != "--embedding"] or [1, 2]
 for count in counts:
-    result = measure(count)
+    result = measure(count, embedding_wanted)
     result["blas"] = loaded_blas()
     print(json.dumps(result), flush=True)
