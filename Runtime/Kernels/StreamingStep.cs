@@ -609,121 +609,65 @@ public static class StreamingStep
             TVec ahn = TOps.Load(ref Unsafe.Add(ref w, at + (3 * v)));
             at += 4 * v;
 
-            // a_{r,z,n} += W_i{r,z,n} x_t, four inputs at a time (twelve chains), then two, then one
-            TVec xr = TOps.Zero, xz = TOps.Zero, xn = TOps.Zero;
-            int k = 0;
-            TVec er = TOps.Zero, ez = TOps.Zero, en = TOps.Zero, fr = TOps.Zero, fz = TOps.Zero, fn = TOps.Zero;
-            for (; k + 3 < inputSize; k += 4)
+            // Two passes of the same loop: a_{r,z,n} += W_i{r,z,n} x_t over the inputs of x, then a_{r,z} += W_h{r,z} h_{t−1}
+            // and â_n += W_hn h_{t−1} over those of h. One loop for both keeps the weights one stream read by the same
+            // instructions (two loops, one after the other, read them markedly slower once x has six inputs or more).
+            TVec br = TOps.Zero, bz = TOps.Zero;
+            for (int pass = 0; pass < 2; pass++)
             {
-                TVec x0 = TOps.Create(Unsafe.Add(ref z, k));
-                TVec x1 = TOps.Create(Unsafe.Add(ref z, k + 1));
-                TVec x2 = TOps.Create(Unsafe.Add(ref z, k + 2));
-                TVec x3 = TOps.Create(Unsafe.Add(ref z, k + 3));
-                ar = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at)), x0, ar);
-                az = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + v)), x0, az);
-                an = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (2 * v))), x0, an);
-                xr = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (3 * v))), x1, xr);
-                xz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (4 * v))), x1, xz);
-                xn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (5 * v))), x1, xn);
-                er = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (6 * v))), x2, er);
-                ez = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (7 * v))), x2, ez);
-                en = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (8 * v))), x2, en);
-                fr = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (9 * v))), x3, fr);
-                fz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (10 * v))), x3, fz);
-                fn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (11 * v))), x3, fn);
-                at += 12 * v;
-            }
+                int k = pass == 0 ? 0 : inputSize;
+                int end = pass == 0 ? inputSize : inputSize + hiddenSize;
+                TVec n0 = pass == 0 ? an : ahn;
+                TVec n1 = TOps.Zero, cr = TOps.Zero, cz = TOps.Zero, cn = TOps.Zero, dr = TOps.Zero, dz = TOps.Zero, dn = TOps.Zero;
+                for (; k + 3 < end; k += 4)
+                {
+                    TVec z0 = TOps.Create(Unsafe.Add(ref z, k));
+                    TVec z1 = TOps.Create(Unsafe.Add(ref z, k + 1));
+                    TVec z2 = TOps.Create(Unsafe.Add(ref z, k + 2));
+                    TVec z3 = TOps.Create(Unsafe.Add(ref z, k + 3));
+                    ar = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at)), z0, ar);
+                    az = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + v)), z0, az);
+                    n0 = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (2 * v))), z0, n0);
+                    br = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (3 * v))), z1, br);
+                    bz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (4 * v))), z1, bz);
+                    n1 = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (5 * v))), z1, n1);
+                    cr = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (6 * v))), z2, cr);
+                    cz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (7 * v))), z2, cz);
+                    cn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (8 * v))), z2, cn);
+                    dr = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (9 * v))), z3, dr);
+                    dz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (10 * v))), z3, dz);
+                    dn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (11 * v))), z3, dn);
+                    at += 12 * v;
+                }
 
-            ar = TOps.Add(ar, er);
-            az = TOps.Add(az, ez);
-            an = TOps.Add(an, en);
-            xr = TOps.Add(xr, fr);
-            xz = TOps.Add(xz, fz);
-            xn = TOps.Add(xn, fn);
-            for (; k + 1 < inputSize; k += 2)
-            {
-                TVec x0 = TOps.Create(Unsafe.Add(ref z, k));
-                TVec x1 = TOps.Create(Unsafe.Add(ref z, k + 1));
-                ar = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at)), x0, ar);
-                az = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + v)), x0, az);
-                an = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (2 * v))), x0, an);
-                xr = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (3 * v))), x1, xr);
-                xz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (4 * v))), x1, xz);
-                xn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (5 * v))), x1, xn);
-                at += 6 * v;
-            }
+                for (; k < end; k++)
+                {
+                    TVec z0 = TOps.Create(Unsafe.Add(ref z, k));
+                    ar = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at)), z0, ar);
+                    az = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + v)), z0, az);
+                    n0 = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (2 * v))), z0, n0);
+                    at += 3 * v;
+                }
 
-            if (k < inputSize)
-            {
-                TVec x0 = TOps.Create(Unsafe.Add(ref z, k));
-                ar = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at)), x0, ar);
-                az = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + v)), x0, az);
-                an = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (2 * v))), x0, an);
-                at += 3 * v;
-            }
-
-            an = TOps.Add(an, xn);
-
-            // a_{r,z} += W_h{r,z} h_{t−1}; â_n += W_hn h_{t−1}
-            TVec br = xr, bz = xz, bhn = TOps.Zero;
-            int end = inputSize + hiddenSize;
-            int j = inputSize;
-
-            // Four inputs at a time: twelve chains, enough to keep both FMA units busy while each waits on its last add.
-            TVec cr = TOps.Zero, cz = TOps.Zero, chn = TOps.Zero, dr = TOps.Zero, dz = TOps.Zero, dhn = TOps.Zero;
-            for (; j + 3 < end; j += 4)
-            {
-                TVec h0 = TOps.Create(Unsafe.Add(ref z, j));
-                TVec h1 = TOps.Create(Unsafe.Add(ref z, j + 1));
-                TVec h2 = TOps.Create(Unsafe.Add(ref z, j + 2));
-                TVec h3 = TOps.Create(Unsafe.Add(ref z, j + 3));
-                ar = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at)), h0, ar);
-                az = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + v)), h0, az);
-                ahn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (2 * v))), h0, ahn);
-                br = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (3 * v))), h1, br);
-                bz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (4 * v))), h1, bz);
-                bhn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (5 * v))), h1, bhn);
-                cr = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (6 * v))), h2, cr);
-                cz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (7 * v))), h2, cz);
-                chn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (8 * v))), h2, chn);
-                dr = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (9 * v))), h3, dr);
-                dz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (10 * v))), h3, dz);
-                dhn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (11 * v))), h3, dhn);
-                at += 12 * v;
-            }
-
-            ar = TOps.Add(ar, cr);
-            az = TOps.Add(az, cz);
-            ahn = TOps.Add(ahn, chn);
-            br = TOps.Add(br, dr);
-            bz = TOps.Add(bz, dz);
-            bhn = TOps.Add(bhn, dhn);
-            for (; j + 1 < end; j += 2)
-            {
-                TVec h0 = TOps.Create(Unsafe.Add(ref z, j));
-                TVec h1 = TOps.Create(Unsafe.Add(ref z, j + 1));
-                ar = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at)), h0, ar);
-                az = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + v)), h0, az);
-                ahn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (2 * v))), h0, ahn);
-                br = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (3 * v))), h1, br);
-                bz = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (4 * v))), h1, bz);
-                bhn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (5 * v))), h1, bhn);
-                at += 6 * v;
-            }
-
-            if (j < end)
-            {
-                TVec h0 = TOps.Create(Unsafe.Add(ref z, j));
-                ar = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at)), h0, ar);
-                az = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + v)), h0, az);
-                ahn = TOps.MultiplyAdd(TOps.Load(ref Unsafe.Add(ref w, at + (2 * v))), h0, ahn);
-                at += 3 * v;
+                ar = TOps.Add(ar, cr);
+                az = TOps.Add(az, cz);
+                br = TOps.Add(br, dr);
+                bz = TOps.Add(bz, dz);
+                n0 = TOps.Add(TOps.Add(n0, n1), TOps.Add(cn, dn));
+                if (pass == 0)
+                {
+                    an = n0;
+                }
+                else
+                {
+                    ahn = n0;
+                }
             }
 
             // r = σ(a_r), z = σ(a_z), n = tanh(a_n + r ⊙ â_n), h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
             TVec r = FastMath.SigmoidRational<TOps, TVec>(TOps.Add(ar, br));
             TVec u = FastMath.SigmoidRational<TOps, TVec>(TOps.Add(az, bz));
-            TVec n = FastMath.TanhRational<TOps, TVec>(TOps.MultiplyAdd(r, TOps.Add(ahn, bhn), an));
+            TVec n = FastMath.TanhRational<TOps, TVec>(TOps.MultiplyAdd(r, ahn, an));
             TVec hPrevious = TOps.Load(ref Unsafe.Add(ref z, inputSize + u0));
             TOps.Store(TOps.MultiplyAdd(u, TOps.Subtract(hPrevious, n), n), ref Unsafe.Add(ref hidden, u0));
         }
