@@ -31,13 +31,21 @@ internal static class GemmPackedKernels
     [ThreadStatic]
     private static float[]? t_panel;
 
+    /// <summary>
+    /// Allocates this thread's panel buffer if it has none. A product split over threads calls it on the calling thread
+    /// first: which parts the caller runs itself depends on timing, so without it the caller's buffer could be allocated
+    /// by a later product rather than the first.
+    /// </summary>
+    public static void EnsurePanel() => t_panel ??= new float[KChunk * (PanelColumns + 15)];
+
     /// <summary><c>C[m, n] (+)= A·Bᵀ</c> with C's rows <paramref name="ldc"/> apart (a block of columns of a wider C).</summary>
     public static void MatMulNT<TOps, TVec>(ref float a, ref float b, ref float c, nint ldc, int m, int n, int k, bool accumulate)
         where TOps : struct, ISimdFloat<TVec>
         where TVec : struct
     {
         int lanes = TOps.Lanes;
-        var panel = t_panel ??= new float[KChunk * (PanelColumns + 15)];
+        EnsurePanel();
+        var panel = t_panel!;
         ref float packed = ref panel[0];
         for (int j0 = 0; j0 < n; j0 += PanelColumns)
         {

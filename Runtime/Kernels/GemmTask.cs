@@ -66,6 +66,12 @@ internal readonly unsafe struct GemmTask
     /// </summary>
     public static bool TryRunSplit(GemmKernel kernel, ref float a, nint rowStride, nint colStride, ref float b, ref float c, int m, int n, int k, bool accumulate, int threads)
     {
+        if (kernel <= GemmKernel.PackedNT256)
+        {
+            // The caller's own panel buffer, now rather than on whichever later product first hands it a part.
+            GemmPackedKernels.EnsurePanel();
+        }
+
         // Rows: any block of rows starting at a multiple of 4 meets the same 4-row tiles (and the same last rows).
         double rowShare = LargestShare(m, threads, 4, 1);
 
