@@ -239,7 +239,7 @@ internal abstract class RecurrentEmitter : LayerEmitter
         new($"{layer.Name}_H", StepLayout.Padded(layer.HiddenSize), $"h [{layer.HiddenSize}], padded to {StepLayout.Padded(layer.HiddenSize)}: h_{{t−1}} before a step, h_t after it", layer.Name + "Hidden",
             $"Hidden state <c>h_t</c> of <c>{layer.Name}</c> after the last step, <c>[{layer.HiddenSize}]</c>", layer.HiddenSize);
 
-    /// <summary>The scratch of one step: <c>z = [x_t; h_{t−1}]</c>, the new <c>h_t</c> and whatever else the cell needs.</summary>
+    /// <summary>The scratch of one step: <c>z = [x_t; h_{t−1}]</c>, and what else the cell keeps between its phases (the reset-before GRU).</summary>
     protected static StateBuffer ScratchBuffer(LayerPlan layer, int length) =>
         new($"{layer.Name}_Scratch", length, $"scratch of one step [{length}]: z = [x_t; h_{{t−1}}], the copy of h_{{t−1}} read while h_t is written");
 
